@@ -1,0 +1,61 @@
+package io.wanvideo.gateway.auth;
+
+import io.wanvideo.gateway.api.ApiError;
+import io.wanvideo.gateway.api.ApiRequest;
+import io.wanvideo.gateway.store.ApiKeyStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Turns `Authorization: Bearer <key>` into a tenant. Keys are looked up by their SHA-256 hash, never
+ * held or stored in plain text; a lookup by hash reveals nothing about other keys through timing, since
+ * nobody can choose a key whose hash shares a prefix with a stored one.
+ *
+ * <p>Known keys are cached for a short while per function instance, so a hot function does not read the
+ * table on every request; a revoked key stops working within that time.
+ */
+public final class Authenticator {
+    private final ApiKeyStore keys;
+    private final Clock clock;
+    private final long cacheMillis;
+    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+
+    private record Cached(String tenant, long untilMs) {}
+
+    public Authenticator(ApiKeyStore keys, Clock clock, Duration cacheFor) {
+        this.keys = keys;
+        this.clock = clock;
+        this.cacheMillis = cacheFor.toMillis();
+    }
+
+    /** @return the tenant that owns the request's key */
+    public String tenant(ApiRequest request) {
+        String header = request.header("authorization");
+        if (header == null || header.isBlank()) {
+            throw ApiError.invalidApiKey("Missing API key: send `Authorization: Bearer <your API key>`.");
+        }
+        String[] parts = header.trim().split("\\s+", 2);
+        if (parts.length != 2 || !parts[0].toLowerCase(Locale.ROOT).equals("bearer") || parts[1].isBlank()) {
+            throw ApiError.invalidApiKey("Malformed Authorization header: expected `Bearer <your API key>`.");
+        }
+        String hash = ApiKeys.hash(parts[1].trim());
+        long now = clock.millis();
+        Cached cached = cache.get(hash);
+        if (cached != null && cached.untilMs > now) {
+            return cached.tenant;
+        }
+        Optional<String> tenant = keys.tenantFor(hash);
+        if (tenant.isEmpty()) {
+            cache.remove(hash);
+            throw ApiError.invalidApiKey("Incorrect API key provided.");
+        }
+        if (cacheMillis > 0) {
+            cache.put(hash, new Cached(tenant.get(), now + cacheMillis));
+        }
+        return tenant.get();
+    }
+}

@@ -1,0 +1,50 @@
+package io.wanvideo.gateway.service;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+
+/**
+ * Public task ids: "video_" and 26 Crockford base32 characters, a millisecond timestamp then 80 random
+ * bits (the ULID layout), so ids sort by creation time and cannot be guessed.
+ */
+public final class TaskIds {
+    private static final char[] ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz".toCharArray();
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Clock clock;
+
+    public TaskIds(Clock clock) {
+        this.clock = clock;
+    }
+
+    public String next() {
+        long time = clock.millis();
+        byte[] random = new byte[10];
+        RANDOM.nextBytes(random);
+        char[] out = new char[26];
+        for (int i = 9; i >= 0; i--) {
+            out[i] = ALPHABET[(int) (time & 31)];
+            time >>>= 5;
+        }
+        long hi = 0;
+        long lo = 0;
+        for (int i = 0; i < 5; i++) {
+            hi = (hi << 8) | (random[i] & 0xff);
+            lo = (lo << 8) | (random[i + 5] & 0xff);
+        }
+        for (int i = 17; i >= 10; i--) {
+            out[i] = ALPHABET[(int) (hi & 31)];
+            hi >>>= 5;
+        }
+        for (int i = 25; i >= 18; i--) {
+            out[i] = ALPHABET[(int) (lo & 31)];
+            lo >>>= 5;
+        }
+        return "video_" + new String(out);
+    }
+
+    /** Whether a string could be an id this class made; anything else is certainly unknown. */
+    public static boolean plausible(String id) {
+        return id != null && id.matches("video_[0-9a-hjkmnp-tv-z]{26}");
+    }
+}

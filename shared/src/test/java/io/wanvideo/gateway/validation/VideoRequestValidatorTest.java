@@ -1,0 +1,347 @@
+package io.wanvideo.gateway.validation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.wanvideo.gateway.api.ApiError;
+import io.wanvideo.gateway.json.Json;
+import io.wanvideo.gateway.model.MediaItem;
+import io.wanvideo.gateway.model.MediaType;
+import io.wanvideo.gateway.model.Resolution;
+import io.wanvideo.gateway.model.VideoSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The contract of spec/api.md for POST /v1/videos, rule by rule: for each, the accepted boundary values and
+ * the first refused value on each side. A refusal is a 400 with the code and the JSON path of the field.
+ */
+class VideoRequestValidatorTest {
+    private static final String IMG = "https://example.com/a.png";
+    private static final String VID = "https://example.com/a.mp4";
+    private static final String AUDIO = "https://example.com/a.mp3";
+    private static final String R2V = "{\"model\":\"wan2.7-r2v\",\"prompt\":\"a cat\",\"media\":[" + item("reference_image", IMG) + "]";
+    private static final String I2V = "{\"model\":\"wan2.7-i2v\",\"media\":[" + item("first_frame", IMG) + "]";
+
+    private final VideoRequestValidator validator = new VideoRequestValidator();
+
+    /** What a case expects: null code means accepted. */
+    record Expect(String code, String param) {
+        static Expect ok() {
+            return new Expect(null, null);
+        }
+
+        @Override
+        public String toString() {
+            return code == null ? "accepted" : code + " @ " + param;
+        }
+    }
+
+    static Expect ok() {
+        return Expect.ok();
+    }
+
+    static Expect no(String code, String param) {
+        return new Expect(code, param);
+    }
+
+    static String item(String type, String url) {
+        return "{\"type\":\"" + type + "\",\"url\":\"" + url + "\"}";
+    }
+
+    static String r2v(String extraFields) {
+        return R2V + (extraFields.isEmpty() ? "" : "," + extraFields) + "}";
+    }
+
+    static String i2v(String extraFields) {
+        return I2V + (extraFields.isEmpty() ? "" : "," + extraFields) + "}";
+    }
+
+    /** An r2v body with these media items (and the r2v prompt). */
+    static String r2vMedia(String... items) {
+        return "{\"model\":\"wan2.7-r2v\",\"prompt\":\"a cat\",\"media\":[" + String.join(",", items) + "]}";
+    }
+
+    static String i2vMedia(String... types) {
+        return "{\"model\":\"wan2.7-i2v\",\"media\":["
+                + Stream.of(types).map(t -> item(t, t.endsWith("frame") ? IMG : t.equals("driving_audio") ? AUDIO : VID))
+                        .collect(Collectors.joining(","))
+                + "]}";
+    }
+
+    static String refs(int images, int videos) {
+        List<String> items = new ArrayList<>();
+        IntStream.range(0, images).forEach(i -> items.add(item("reference_image", IMG)));
+        IntStream.range(0, videos).forEach(i -> items.add(item("reference_video", VID)));
+        return String.join(",", items);
+    }
+
+    static String text(int codePoints, String unit) {
+        return unit.repeat(codePoints);
+    }
+
+    static String quoted(String s) {
+        return Json.write(s);
+    }
+
+    static Stream<Arguments> rules() {
+        return Stream.of(
+                // body
+                arguments("body is an array", "[]", no("invalid_type", null)),
+                arguments("body is a string", "\"x\"", no("invalid_type", null)),
+                // model
+                arguments("model missing", "{\"prompt\":\"a\",\"media\":[]}", no("missing_required_parameter", "model")),
+                arguments("model null", "{\"model\":null}", no("missing_required_parameter", "model")),
+                arguments("model not a string", "{\"model\":7}", no("invalid_type", "model")),
+                arguments("model unknown", "{\"model\":\"wan2.7-t2v\"}", no("invalid_value", "model")),
+                arguments("model r2v", r2v(""), ok()),
+                arguments("model i2v", i2v(""), ok()),
+                arguments("model i2v snapshot", i2v("").replace("wan2.7-i2v", "wan2.7-i2v-2026-04-25"), ok()),
+                // unknown parameters
+                arguments("unknown top-level field", r2v("\"foo\":1"), no("unknown_parameter", "foo")),
+                arguments("OpenAI field not accepted", r2v("\"input_reference\":\"x\""), no("unknown_parameter", "input_reference")),
+                arguments("unknown media item field", r2vMedia("{\"type\":\"reference_image\",\"url\":\"" + IMG + "\",\"name\":\"x\"}"),
+                        no("unknown_parameter", "media[0].name")),
+                // prompt
+                arguments("r2v prompt missing", "{\"model\":\"wan2.7-r2v\",\"media\":[" + refs(1, 0) + "]}",
+                        no("missing_required_parameter", "prompt")),
+                arguments("r2v prompt empty", r2v("").replace("\"a cat\"", "\"\""), no("invalid_value", "prompt")),
+                arguments("r2v prompt blank", r2v("").replace("\"a cat\"", "\"   \""), no("invalid_value", "prompt")),
+                arguments("prompt not a string", r2v("").replace("\"a cat\"", "12"), no("invalid_type", "prompt")),
+                arguments("prompt 5000 characters", r2v("").replace("\"a cat\"", quoted(text(5000, "a"))), ok()),
+                arguments("prompt 5001 characters", r2v("").replace("\"a cat\"", quoted(text(5001, "a"))), no("invalid_value", "prompt")),
+                arguments("prompt 5000 code points beyond the BMP", r2v("").replace("\"a cat\"", quoted(text(5000, "\uD83C\uDFAC"))), ok()),
+                arguments("prompt 5001 code points beyond the BMP", r2v("").replace("\"a cat\"", quoted(text(5001, "\uD83C\uDFAC"))),
+                        no("invalid_value", "prompt")),
+                arguments("i2v prompt optional", i2v(""), ok()),
+                arguments("i2v prompt 5000", i2v("\"prompt\":" + quoted(text(5000, "a"))), ok()),
+                arguments("i2v prompt 5001", i2v("\"prompt\":" + quoted(text(5001, "a"))), no("invalid_value", "prompt")),
+                // negative_prompt
+                arguments("negative prompt 500", r2v("\"negative_prompt\":" + quoted(text(500, "b"))), ok()),
+                arguments("negative prompt 501", r2v("\"negative_prompt\":" + quoted(text(501, "b"))), no("invalid_value", "negative_prompt")),
+                arguments("negative prompt not a string", r2v("\"negative_prompt\":true"), no("invalid_type", "negative_prompt")),
+                // media shape
+                arguments("media missing", "{\"model\":\"wan2.7-r2v\",\"prompt\":\"a\"}", no("missing_required_parameter", "media")),
+                arguments("media not an array", "{\"model\":\"wan2.7-r2v\",\"prompt\":\"a\",\"media\":{}}", no("invalid_type", "media")),
+                arguments("media item not an object", r2vMedia("1"), no("invalid_type", "media[0]")),
+                arguments("media item without type", r2vMedia("{\"url\":\"" + IMG + "\"}"), no("missing_required_parameter", "media[0].type")),
+                arguments("media type not a string", r2vMedia("{\"type\":1,\"url\":\"" + IMG + "\"}"), no("invalid_type", "media[0].type")),
+                arguments("i2v type in r2v", r2vMedia(refs(1, 0), item("first_clip", VID)), no("invalid_value", "media[1].type")),
+                arguments("r2v type in i2v", i2vMedia("first_frame", "reference_image"), no("invalid_value", "media[1].type")),
+                arguments("media item without url", r2vMedia("{\"type\":\"reference_image\"}"), no("missing_required_parameter", "media[0].url")),
+                arguments("media url not a string", r2vMedia("{\"type\":\"reference_image\",\"url\":5}"), no("invalid_type", "media[0].url")),
+                // media urls
+                arguments("url https", r2vMedia(item("reference_image", "https://cdn.example.com/x.png")), ok()),
+                arguments("url http", r2vMedia(item("reference_image", "http://cdn.example.com/x.png")), ok()),
+                arguments("url oss", r2vMedia(item("reference_image", "oss://bucket/key.png")), ok()),
+                arguments("url base64 png", r2vMedia(item("reference_image", "data:image/png;base64,iVBORw0KGgo=")), ok()),
+                arguments("url base64 webp first frame", i2vMedia().replace("[]", "[" + item("first_frame", "data:image/webp;base64,UklGRg==") + "]"), ok()),
+                arguments("url blank", r2vMedia(item("reference_image", "")), no("invalid_value", "media[0].url")),
+                arguments("url file:", r2vMedia(item("reference_image", "file:///etc/passwd")), no("invalid_value", "media[0].url")),
+                arguments("url ftp:", r2vMedia(item("reference_image", "ftp://example.com/a.png")), no("invalid_value", "media[0].url")),
+                arguments("url relative", r2vMedia(item("reference_image", "/images/a.png")), no("invalid_value", "media[0].url")),
+                arguments("url without host", r2vMedia(item("reference_image", "https:///a.png")), no("invalid_value", "media[0].url")),
+                arguments("url oss without key", r2vMedia(item("reference_image", "oss://")), no("invalid_value", "media[0].url")),
+                arguments("base64 gif", r2vMedia(item("reference_image", "data:image/gif;base64,R0lGOD==")), no("invalid_value", "media[0].url")),
+                arguments("base64 not base64", r2vMedia(item("reference_image", "data:image/png;base64,not base64!")), no("invalid_value", "media[0].url")),
+                arguments("base64 for a video", r2vMedia(item("reference_video", "data:image/png;base64,iVBORw0KGgo=")), no("invalid_value", "media[0].url")),
+                arguments("base64 for audio", i2vMedia("first_frame").replace("]}", "," + item("driving_audio", "data:image/png;base64,AAAA") + "]}"),
+                        no("invalid_value", "media[1].url")),
+                // reference_voice
+                arguments("voice on reference image", r2vMedia("{\"type\":\"reference_image\",\"url\":\"" + IMG + "\",\"reference_voice\":\"" + AUDIO + "\"}"), ok()),
+                arguments("voice on reference video", r2vMedia("{\"type\":\"reference_video\",\"url\":\"" + VID + "\",\"reference_voice\":\"oss://b/v.wav\"}"), ok()),
+                arguments("voice on r2v first frame", r2vMedia(refs(1, 0), "{\"type\":\"first_frame\",\"url\":\"" + IMG + "\",\"reference_voice\":\"" + AUDIO + "\"}"),
+                        no("unsupported_parameter", "media[1].reference_voice")),
+                arguments("voice in i2v", "{\"model\":\"wan2.7-i2v\",\"media\":[{\"type\":\"first_frame\",\"url\":\"" + IMG + "\",\"reference_voice\":\"" + AUDIO + "\"}]}",
+                        no("unsupported_parameter", "media[0].reference_voice")),
+                arguments("voice as data URI", r2vMedia("{\"type\":\"reference_image\",\"url\":\"" + IMG + "\",\"reference_voice\":\"data:audio/wav;base64,AAAA\"}"),
+                        no("invalid_value", "media[0].reference_voice")),
+                arguments("voice not a string", r2vMedia("{\"type\":\"reference_image\",\"url\":\"" + IMG + "\",\"reference_voice\":3}"),
+                        no("invalid_type", "media[0].reference_voice")),
+                // r2v counts
+                arguments("r2v no media", r2vMedia(), no("invalid_media_combination", "media")),
+                arguments("r2v only a first frame", r2vMedia(item("first_frame", IMG)), no("invalid_media_combination", "media")),
+                arguments("r2v one reference", r2vMedia(refs(1, 0)), ok()),
+                arguments("r2v five references", r2vMedia(refs(3, 2)), ok()),
+                arguments("r2v six references", r2vMedia(refs(3, 3)), no("too_many_references", "media")),
+                arguments("r2v five references and a first frame", r2vMedia(refs(5, 0), item("first_frame", IMG)), ok()),
+                arguments("r2v two first frames", r2vMedia(refs(1, 0), item("first_frame", IMG), item("first_frame", IMG)),
+                        no("invalid_media_combination", "media[2].type")),
+                // i2v combinations: the six accepted sets...
+                arguments("i2v first_frame", i2vMedia("first_frame"), ok()),
+                arguments("i2v first_frame + driving_audio", i2vMedia("first_frame", "driving_audio"), ok()),
+                arguments("i2v first_frame + last_frame", i2vMedia("first_frame", "last_frame"), ok()),
+                arguments("i2v first_frame + last_frame + driving_audio", i2vMedia("last_frame", "driving_audio", "first_frame"), ok()),
+                arguments("i2v first_clip", i2vMedia("first_clip"), ok()),
+                arguments("i2v first_clip + last_frame", i2vMedia("first_clip", "last_frame"), ok()),
+                // ...and the others
+                arguments("i2v no media", i2vMedia(), no("invalid_media_combination", "media")),
+                arguments("i2v last_frame alone", i2vMedia("last_frame"), no("invalid_media_combination", "media")),
+                arguments("i2v driving_audio alone", i2vMedia("driving_audio"), no("invalid_media_combination", "media")),
+                arguments("i2v first_frame + first_clip", i2vMedia("first_frame", "first_clip"), no("invalid_media_combination", "media")),
+                arguments("i2v first_clip + driving_audio", i2vMedia("first_clip", "driving_audio"), no("invalid_media_combination", "media")),
+                arguments("i2v last_frame + driving_audio", i2vMedia("last_frame", "driving_audio"), no("invalid_media_combination", "media")),
+                arguments("i2v first_clip + last_frame + driving_audio", i2vMedia("first_clip", "last_frame", "driving_audio"),
+                        no("invalid_media_combination", "media")),
+                arguments("i2v repeated first_frame", i2vMedia("first_frame", "first_frame"), no("invalid_media_combination", "media[1].type")),
+                // size
+                arguments("size 720P", r2v("\"size\":\"720P\""), ok()),
+                arguments("size 1080p lower case", r2v("\"size\":\"1080p\""), ok()),
+                arguments("size 480P", r2v("\"size\":\"480P\""), no("invalid_value", "size")),
+                arguments("size 4K", r2v("\"size\":\"4K\""), no("invalid_value", "size")),
+                arguments("size as a number", r2v("\"size\":720"), no("invalid_type", "size")),
+                // ratio
+                arguments("ratio 16:9", r2v("\"ratio\":\"16:9\""), ok()),
+                arguments("ratio 9:16", r2v("\"ratio\":\"9:16\""), ok()),
+                arguments("ratio 1:1", r2v("\"ratio\":\"1:1\""), ok()),
+                arguments("ratio 4:3", r2v("\"ratio\":\"4:3\""), ok()),
+                arguments("ratio 3:4", r2v("\"ratio\":\"3:4\""), ok()),
+                arguments("ratio 21:9", r2v("\"ratio\":\"21:9\""), no("invalid_value", "ratio")),
+                arguments("ratio as a number", r2v("\"ratio\":1.5"), no("invalid_type", "ratio")),
+                arguments("ratio with a first frame", r2vMedia(refs(1, 0), item("first_frame", IMG)).replace("}]}", "}],\"ratio\":\"9:16\"}"), ok()),
+                arguments("ratio for i2v", i2v("\"ratio\":\"16:9\""), no("unsupported_parameter", "ratio")),
+                // seconds
+                arguments("seconds \"2\"", r2v("\"seconds\":\"2\""), ok()),
+                arguments("seconds \"15\"", r2v("\"seconds\":\"15\""), ok()),
+                arguments("seconds \"1\"", r2v("\"seconds\":\"1\""), no("invalid_value", "seconds")),
+                arguments("seconds \"16\"", r2v("\"seconds\":\"16\""), no("invalid_value", "seconds")),
+                arguments("seconds \"10\" with reference video", r2vMedia(refs(0, 1)).replace("]}", "],\"seconds\":\"10\"}"), ok()),
+                arguments("seconds \"11\" with reference video", r2vMedia(refs(1, 1)).replace("]}", "],\"seconds\":\"11\"}"),
+                        no("invalid_value", "seconds")),
+                arguments("seconds \"2\" with reference video", r2vMedia(refs(0, 1)).replace("]}", "],\"seconds\":\"2\"}"), ok()),
+                arguments("seconds \"1\" with reference video", r2vMedia(refs(0, 1)).replace("]}", "],\"seconds\":\"1\"}"),
+                        no("invalid_value", "seconds")),
+                arguments("seconds \"11\" with images only", r2v("\"seconds\":\"11\""), ok()),
+                arguments("seconds as JSON integer", r2v("\"seconds\":8"), ok()),
+                arguments("seconds as JSON integer 16", r2v("\"seconds\":16"), no("invalid_value", "seconds")),
+                arguments("seconds fractional", r2v("\"seconds\":5.5"), no("invalid_value", "seconds")),
+                arguments("seconds \"5.0\"", r2v("\"seconds\":\"5.0\""), no("invalid_value", "seconds")),
+                arguments("seconds words", r2v("\"seconds\":\"five\""), no("invalid_value", "seconds")),
+                arguments("seconds negative", r2v("\"seconds\":\"-5\""), no("invalid_value", "seconds")),
+                arguments("seconds huge", r2v("\"seconds\":1e30"), no("invalid_value", "seconds")),
+                arguments("seconds boolean", r2v("\"seconds\":true"), no("invalid_type", "seconds")),
+                arguments("i2v seconds \"2\"", i2v("\"seconds\":\"2\""), ok()),
+                arguments("i2v seconds \"15\"", i2v("\"seconds\":\"15\""), ok()),
+                arguments("i2v seconds \"1\"", i2v("\"seconds\":\"1\""), no("invalid_value", "seconds")),
+                arguments("i2v seconds \"16\"", i2v("\"seconds\":\"16\""), no("invalid_value", "seconds")),
+                // flags and seed
+                arguments("prompt_extend false", r2v("\"prompt_extend\":false"), ok()),
+                arguments("prompt_extend as string", r2v("\"prompt_extend\":\"true\""), no("invalid_type", "prompt_extend")),
+                arguments("watermark true", r2v("\"watermark\":true"), ok()),
+                arguments("watermark as number", r2v("\"watermark\":1"), no("invalid_type", "watermark")),
+                arguments("seed 0", r2v("\"seed\":0"), ok()),
+                arguments("seed 2147483647", r2v("\"seed\":2147483647"), ok()),
+                arguments("seed -1", r2v("\"seed\":-1"), no("invalid_value", "seed")),
+                arguments("seed 2147483648", r2v("\"seed\":2147483648"), no("invalid_value", "seed")),
+                arguments("seed beyond 64 bits", r2v("\"seed\":99999999999999999999"), no("invalid_value", "seed")),
+                arguments("seed fractional", r2v("\"seed\":1.5"), no("invalid_type", "seed")),
+                arguments("seed as string", r2v("\"seed\":\"42\""), no("invalid_type", "seed")),
+                // compatibility form of seed 001
+                arguments("flat reference_image string", "{\"model\":\"wan2.7-r2v\",\"prompt\":\"a\",\"reference_image\":\"" + IMG + "\"}", ok()),
+                arguments("flat five references", "{\"model\":\"wan2.7-r2v\",\"prompt\":\"a\",\"reference_image\":[\"" + IMG + "\",\"" + IMG + "\",\""
+                        + IMG + "\"],\"reference_video\":[\"" + VID + "\",\"" + VID + "\"]}", ok()),
+                arguments("flat six references", "{\"model\":\"wan2.7-r2v\",\"prompt\":\"a\",\"reference_image\":[\"" + IMG + "\",\"" + IMG + "\",\""
+                        + IMG + "\",\"" + IMG + "\"],\"reference_video\":[\"" + VID + "\",\"" + VID + "\"]}",
+                        no("too_many_references", "reference_image")),
+                arguments("flat reference_image not a string", "{\"model\":\"wan2.7-r2v\",\"prompt\":\"a\",\"reference_image\":5}",
+                        no("invalid_type", "reference_image")),
+                arguments("flat reference_image element not a string", "{\"model\":\"wan2.7-r2v\",\"prompt\":\"a\",\"reference_image\":[\"" + IMG + "\",3]}",
+                        no("invalid_type", "reference_image[1]")),
+                arguments("flat reference_image bad url", "{\"model\":\"wan2.7-r2v\",\"prompt\":\"a\",\"reference_image\":[\"" + IMG + "\",\"ftp://x/y\"]}",
+                        no("invalid_value", "reference_image[1]")),
+                arguments("flat voice and first frame", "{\"model\":\"wan2.7-r2v\",\"prompt\":\"a\",\"reference_video\":\"" + VID
+                        + "\",\"reference_voice\":\"" + AUDIO + "\",\"first_frame\":\"" + IMG + "\"}", ok()),
+                arguments("flat voice without a reference", "{\"model\":\"wan2.7-r2v\",\"prompt\":\"a\",\"reference_voice\":\"" + AUDIO
+                        + "\",\"first_frame\":\"" + IMG + "\"}", no("invalid_media_combination", "reference_voice")),
+                arguments("flat resolution alias", "{\"model\":\"wan2.7-r2v\",\"prompt\":\"a\",\"reference_image\":\"" + IMG + "\",\"resolution\":\"720P\"}", ok()),
+                arguments("flat duration alias 10 with video", "{\"model\":\"wan2.7-r2v\",\"prompt\":\"a\",\"reference_video\":\"" + VID + "\",\"duration\":10}", ok()),
+                arguments("flat duration alias 11 with video", "{\"model\":\"wan2.7-r2v\",\"prompt\":\"a\",\"reference_video\":\"" + VID + "\",\"duration\":11}",
+                        no("invalid_value", "duration")),
+                arguments("alias with its canonical field: size", r2v("\"size\":\"720P\",\"resolution\":\"720P\""), no("conflicting_parameters", "resolution")),
+                arguments("alias with its canonical field: seconds", r2v("\"seconds\":\"5\",\"duration\":5"), no("conflicting_parameters", "duration")),
+                arguments("media mixed with a flat field", r2v("\"reference_image\":\"" + IMG + "\""), no("conflicting_parameters", "reference_image")),
+                arguments("flat form for i2v", "{\"model\":\"wan2.7-i2v\",\"first_frame\":\"" + IMG + "\"}", no("unsupported_parameter", "first_frame")));
+    }
+
+    @ParameterizedTest(name = "{0}: {2}")
+    @MethodSource("rules")
+    void enforcesTheContract(String name, String body, Expect expect) throws Exception {
+        JsonNode json = Json.tree(body);
+        if (expect.code() == null) {
+            assertThat(validator.validate(json)).isNotNull();
+            return;
+        }
+        assertThatThrownBy(() -> validator.validate(json))
+                .isInstanceOfSatisfying(ApiError.class, e -> {
+                    assertThat(e.status()).isEqualTo(400);
+                    assertThat(e.code()).isEqualTo(expect.code());
+                    assertThat(e.param()).isEqualTo(expect.param());
+                    assertThat(e.getMessage()).isNotBlank();
+                });
+    }
+
+    @Test
+    void appliesDefaults() throws Exception {
+        VideoSpec spec = validator.validate(Json.tree(r2v("")));
+        assertThat(spec.size()).isEqualTo(Resolution.P1080);
+        assertThat(spec.ratio()).isEqualTo("16:9");
+        assertThat(spec.seconds()).isEqualTo(5);
+        assertThat(spec.promptExtend()).isTrue();
+        assertThat(spec.watermark()).isFalse();
+        assertThat(spec.seed()).isNull();
+    }
+
+    @Test
+    void normalisesSizeAndSeconds() throws Exception {
+        VideoSpec spec = validator.validate(Json.tree(r2v("\"size\":\"720p\",\"seconds\":12,\"seed\":7")));
+        assertThat(spec.size().wire()).isEqualTo("720P");
+        assertThat(spec.seconds()).isEqualTo(12);
+        assertThat(spec.seed()).isEqualTo(7L);
+    }
+
+    @Test
+    void ratioDoesNotApplyWithAFirstFrameOrToI2v() throws Exception {
+        assertThat(validator.validate(Json.tree(r2vMedia(refs(1, 0), item("first_frame", IMG)))).ratio()).isNull();
+        assertThat(validator.validate(Json.tree(i2v(""))).ratio()).isNull();
+    }
+
+    @Test
+    void flatFormBecomesMediaInOrderWithTheVoiceOnTheFirstReference() throws Exception {
+        VideoSpec spec = validator.validate(Json.tree("{\"model\":\"wan2.7-r2v\",\"prompt\":\"Image 1 and Video 1\","
+                + "\"reference_video\":[\"" + VID + "\"],\"reference_image\":[\"https://e/1.png\",\"https://e/2.png\"],"
+                + "\"reference_voice\":\"" + AUDIO + "\",\"first_frame\":\"" + IMG + "\",\"resolution\":\"720P\",\"duration\":7}"));
+        assertThat(spec.media()).containsExactly(
+                new MediaItem(MediaType.REFERENCE_IMAGE, "https://e/1.png", AUDIO),
+                new MediaItem(MediaType.REFERENCE_IMAGE, "https://e/2.png", null),
+                new MediaItem(MediaType.REFERENCE_VIDEO, VID, null),
+                new MediaItem(MediaType.FIRST_FRAME, IMG, null));
+        assertThat(spec.size()).isEqualTo(Resolution.P720);
+        assertThat(spec.seconds()).isEqualTo(7);
+    }
+
+    @Test
+    void i2vBlankPromptIsNoPrompt() throws Exception {
+        assertThat(validator.validate(Json.tree(i2v("\"prompt\":\"  \",\"negative_prompt\":\"\""))).prompt()).isNull();
+    }
+
+    @Test
+    void everyRefusalIsA400WithTheFullErrorBody() throws Exception {
+        ApiError error = org.junit.jupiter.api.Assertions.assertThrows(ApiError.class,
+                () -> validator.validate(Json.tree(r2v("\"seconds\":\"16\""))));
+        ObjectNode body = (ObjectNode) Json.MAPPER.valueToTree(error.body());
+        assertThat(body.fieldNames()).toIterable().containsExactly("error");
+        assertThat(body.get("error").fieldNames()).toIterable().containsExactly("message", "type", "param", "code");
+        assertThat(body.at("/error/type").asText()).isEqualTo("invalid_request_error");
+        assertThat(body.at("/error/param").asText()).isEqualTo("seconds");
+    }
+}
