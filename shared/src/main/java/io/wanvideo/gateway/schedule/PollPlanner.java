@@ -10,6 +10,10 @@ package io.wanvideo.gateway.schedule;
  * likely, and thin out again in the tail, capped at {@code maxIntervalSeconds}. Each next query falls where
  * the density accumulated since the last one reaches 1.
  *
+ * <p>Past the 99th percentile the expected distribution evidently does not describe this task (a stuck or
+ * unusually slow one), so the interval also grows with the overrun: at least a quarter of the time since that
+ * percentile, a geometric backoff up to the cap.
+ *
  * <p>λ, the price of one second of detection delay in queries, is the larger of a floor and
  * {@code relativePrecision / median}: a fast upstream (the simulator, seconds) is watched as closely in
  * proportion as a slow one is in absolute terms.
@@ -68,7 +72,12 @@ public final class PollPlanner {
                 break;
             }
         }
-        return clamp(Math.round(u - elapsed));
+        double interval = u - elapsed;
+        double overrun = elapsed - expected.quantile(0.99);
+        if (overrun > 0) {
+            interval = Math.max(interval, overrun / 4);
+        }
+        return clamp(Math.round(interval));
     }
 
     private int clamp(long seconds) {

@@ -23,6 +23,8 @@ import org.apache.logging.log4j.Logger;
 public final class UpstreamSlots {
     private static final Logger LOG = LogManager.getLogger(UpstreamSlots.class);
 
+    private static final int BACKLOG_LOOKAHEAD = 10;
+
     private final TaskStore store;
     private final TaskQueue queue;
     private final Clock clock;
@@ -57,7 +59,8 @@ public final class UpstreamSlots {
             if (candidates.isEmpty()) {
                 return started;
             }
-            int round = 0;
+            // Every candidate is either claimed here or was just claimed by a racing fill; either way the
+            // backlog moved, so read its head again until the slots or the backlog run out.
             for (VideoTask task : candidates) {
                 long now = clock.millis();
                 VideoTask dispatching = task.next().state(TaskState.DISPATCHING).dispatchedMs(now).dueMs(now).build();
@@ -71,10 +74,6 @@ public final class UpstreamSlots {
                 LOG.info("task {} took a {} slot after {} ms in the backlog", task.id(), pool, now - task.createdMs());
                 queue.send(TaskMessage.advance(dispatching), 0);
                 started++;
-                round++;
-            }
-            if (round == 0) {
-                return started;
             }
             arrived = null;
         }
@@ -82,7 +81,9 @@ public final class UpstreamSlots {
 
     private List<VideoTask> candidates(String pool, int free, VideoTask arrived) {
         List<VideoTask> tasks = new ArrayList<>();
-        for (String id : store.backlogHead(pool, free)) {
+        // The index lags its table by a moment: read past the head so entries just claimed elsewhere, and
+        // still listed, do not hide the tasks behind them.
+        for (String id : store.backlogHead(pool, free + BACKLOG_LOOKAHEAD)) {
             if (arrived != null && arrived.id().equals(id)) {
                 continue;
             }

@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The contract of spec/api.md for POST /v1/videos, rule by rule: for each, the accepted boundary values and
  * the first refused value on each side. A refusal is a 400 with the code and the JSON path of the field.
  */
-class VideoRequestValidatorTest {
+public class VideoRequestValidatorTest {
     private static final String IMG = "https://example.com/a.png";
     private static final String VID = "https://example.com/a.mp4";
     private static final String AUDIO = "https://example.com/a.mp3";
@@ -36,7 +36,7 @@ class VideoRequestValidatorTest {
     private final VideoRequestValidator validator = new VideoRequestValidator();
 
     /** What a case expects: null code means accepted. */
-    record Expect(String code, String param) {
+    public record Expect(String code, String param) {
         static Expect ok() {
             return new Expect(null, null);
         }
@@ -94,7 +94,7 @@ class VideoRequestValidatorTest {
         return Json.write(s);
     }
 
-    static Stream<Arguments> rules() {
+    public static Stream<Arguments> rules() {
         return Stream.of(
                 // body
                 arguments("body is an array", "[]", no("invalid_type", null)),

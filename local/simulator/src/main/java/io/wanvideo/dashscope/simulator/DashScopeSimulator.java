@@ -230,25 +230,23 @@ public final class DashScopeSimulator implements AutoCloseable {
                 return;
             }
             byte[] body = exchange.getRequestBody().readAllBytes();
+            countCall(call);
             Fault fault = takeFault(call);
             if (fault != null && fault.kind().equals("slow")) {
                 sleep(fault.delayMs());
             }
             if (fault != null && fault.kind().equals("drop")) {
                 record(method, path, 0, null);
-                countCall(call);
                 exchange.close();
                 return;
             }
             if (fault != null && fault.kind().equals("error")) {
                 record(method, path, fault.status(), null);
-                countCall(call);
                 answer(exchange, fault.status(), error(fault.code(), "Simulated fault."));
                 return;
             }
             if (fault != null && fault.kind().equals("malformed")) {
                 record(method, path, 200, null);
-                countCall(call);
                 byte[] junk = "{\"output\": <html>upstream proxy error".getBytes(StandardCharsets.UTF_8);
                 exchange.sendResponseHeaders(200, junk.length);
                 exchange.getResponseBody().write(junk);
@@ -273,9 +271,6 @@ public final class DashScopeSimulator implements AutoCloseable {
     private record Answer(int status, ObjectNode body) {}
 
     private Answer create(HttpExchange exchange, byte[] body) {
-        synchronized (this) {
-            createCalls++;
-        }
         try {
             authorize(exchange);
             String async = exchange.getRequestHeaders().getFirst("X-DashScope-Async");
@@ -360,9 +355,6 @@ public final class DashScopeSimulator implements AutoCloseable {
     }
 
     private Answer query(HttpExchange exchange, String id) {
-        synchronized (this) {
-            queryCalls++;
-        }
         try {
             authorize(exchange);
             synchronized (this) {
@@ -428,9 +420,6 @@ public final class DashScopeSimulator implements AutoCloseable {
     }
 
     private Answer cancel(HttpExchange exchange, String id) {
-        synchronized (this) {
-            cancelCalls++;
-        }
         try {
             authorize(exchange);
             synchronized (this) {

@@ -1,0 +1,358 @@
+package io.wanvideo.gateway.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.wanvideo.dashscope.simulator.Fault;
+import io.wanvideo.dashscope.simulator.SimulatorSettings;
+import io.wanvideo.gateway.api.ApiError;
+import io.wanvideo.gateway.api.VideoObject;
+import io.wanvideo.gateway.json.Json;
+import io.wanvideo.gateway.model.PublicStatus;
+import io.wanvideo.gateway.model.TaskErrors;
+import io.wanvideo.gateway.model.TaskState;
+import io.wanvideo.gateway.model.VideoTask;
+import io.wanvideo.gateway.queue.TaskMessage;
+import io.wanvideo.gateway.testing.Crashes;
+import io.wanvideo.gateway.testing.GatewayHarness;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A task's whole life through the services, on DynamoDB Local, ElasticMQ and the simulator, with the
+ * faults the design promises to survive: duplicated and racing messages, crashes between any two steps,
+ * throttling, upstream errors, timeouts and dead letters. After every test no slot is left taken.
+ */
+class TaskLifecycleTest {
+    private static final Duration WAIT = Duration.ofSeconds(40);
+    private static final SimulatorSettings FAST = SimulatorSettings.defaults().withTiming(0.2, 1, 1);
+
+    private GatewayHarness gateway;
+
+    @AfterEach
+    void noSlotLeaks() {
+        if (gateway == null) {
+            return;
+        }
+        try {
+            for (String pool : List.of("wan2.7-r2v", "wan2.7-i2v")) {
+                List<String> holders = gateway.realStore.slotHolders(pool);
+                assertThat(gateway.realStore.slotsInUse(pool)).as("slots in use in " + pool).isEqualTo(holders.size());
+            }
+        } finally {
+            gateway.close();
+        }
+    }
+
+    private String submit(String body) throws Exception {
+        return gateway.submit.submit("tenant-a", Json.tree(body)).id();
+    }
+
+    private static String r2v(String prompt) {
+        return "{\"model\":\"wan2.7-r2v\",\"prompt\":\"" + prompt + "\",\"size\":\"720P\","
+                + "\"media\":[{\"type\":\"reference_image\",\"url\":\"https://example.com/a.png\"}]}";
+    }
+
+    private static String i2v(String prompt) {
+        return "{\"model\":\"wan2.7-i2v\",\"prompt\":\"" + prompt + "\","
+                + "\"media\":[{\"type\":\"first_frame\",\"url\":\"https://example.com/f.png\"},"
+                + "{\"type\":\"driving_audio\",\"url\":\"https://example.com/a.mp3\"}]}";
+    }
+
+    private boolean terminal(String id) {
+        return gateway.task(id).state().terminal();
+    }
+
+    private int simStat(String name) {
+        return gateway.sim.stats().get(name).asInt();
+    }
+
+    @Test
+    void r2vAndI2vTasksRunToCompletion() throws Exception {
+        gateway = new GatewayHarness(FAST, GatewayHarness.quickSettings(5));
+        String r2v = submit(r2v("a cat"));
+        String i2v = submit(i2v("a dog"));
+        assertThat(gateway.task(r2v).publicStatus()).isEqualTo(PublicStatus.QUEUED);
+        gateway.pumpUntil(() -> terminal(r2v) && terminal(i2v), WAIT);
+        for (String id : List.of(r2v, i2v)) {
+            VideoTask task = gateway.task(id);
+            assertThat(task.state()).isEqualTo(TaskState.COMPLETED);
+            VideoObject object = VideoObject.of(task, System.currentTimeMillis(), s -> null);
+            assertThat(object.status()).isEqualTo(PublicStatus.COMPLETED);
+            assertThat(object.progress()).isEqualTo(100);
+            assertThat(object.videoUrl()).startsWith(gateway.sim.baseUrl());
+            assertThat(object.metadata()).containsEntry("url", object.videoUrl());
+            assertThat(object.completedAt()).isNotNull();
+            assertThat(object.expiresAt()).isEqualTo(object.completedAt() + 24 * 3600);
+            assertThat(object.usage().outputVideoSeconds()).isEqualTo(5.0);
+        }
+        assertThat(simStat("create_calls")).isEqualTo(2);
+    }
+
+    @Test
+    void aDuplicatedMessageAtEveryStepCreatesOneUpstreamTask() throws Exception {
+        gateway = new GatewayHarness(FAST, GatewayHarness.quickSettings(5), s -> s, Crashes.duplicating(m -> true));
+        String id = submit(r2v("dup"));
+        gateway.pumpUntil(() -> terminal(id), WAIT);
+        assertThat(gateway.task(id).state()).isEqualTo(TaskState.COMPLETED);
+        assertThat(simStat("create_calls")).isEqualTo(1);
+        // Duplicates die at the first conditional write: the chain of polls does not multiply.
+        assertThat(simStat("query_calls")).isLessThanOrEqualTo(2 * gateway.task(id).polls());
+    }
+
+    @Test
+    void twoPollersRacingOnOneMessageCreateOneUpstreamTask() throws Exception {
+        gateway = new GatewayHarness(FAST, GatewayHarness.quickSettings(5));
+        String id = submit(r2v("race"));
+        // Claim the slot, then hand the same DISPATCHING message to eight pollers at once.
+        gateway.advancer.advance(new TaskMessage(TaskMessage.ADVANCE, id, 1L));
+        VideoTask dispatching = gateway.task(id);
+        assertThat(dispatching.state()).isEqualTo(TaskState.DISPATCHING);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<?>> racers = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            racers.add(pool.submit(() -> {
+                go.await();
+                gateway.advancer.advance(TaskMessage.advance(dispatching));
+                return null;
+            }));
+        }
+        go.countDown();
+        for (Future<?> f : racers) {
+            f.get();
+        }
+        pool.shutdown();
+        assertThat(simStat("create_calls")).isEqualTo(1);
+        gateway.pumpUntil(() -> terminal(id), WAIT);
+        assertThat(gateway.task(id).state()).isEqualTo(TaskState.COMPLETED);
+        assertThat(simStat("create_calls")).isEqualTo(1);
+    }
+
+    @Test
+    void aCrashBetweenTakingASlotAndQueueingTheTaskIsRecoveredByTheSweep() throws Exception {
+        gateway = new GatewayHarness(FAST, GatewayHarness.quickSettings(5), s -> s,
+                Crashes.beforeSend(m -> m.version() != null && m.version() == 2, 1));
+        String id = submit(r2v("lost message"));
+        gateway.pumpOnce();
+        assertThat(gateway.task(id).state()).isEqualTo(TaskState.DISPATCHING);
+        // Nothing moves it now but the sweep, once its message is overdue by the grace period.
+        Thread.sleep(gateway.settings.orphanGrace().toMillis() + 500);
+        assertThat(gateway.sweeper.sweep().requeued()).isEqualTo(1);
+        gateway.pumpUntil(() -> terminal(id), WAIT);
+        assertThat(gateway.task(id).state()).isEqualTo(TaskState.COMPLETED);
+        assertThat(simStat("create_calls")).isEqualTo(1);
+    }
+
+    @Test
+    void aCrashAfterTheCreateCallFailsTheTaskRatherThanCreatingItTwice() throws Exception {
+        gateway = new GatewayHarness(FAST, GatewayHarness.quickSettings(5),
+                Crashes.beforeTransition((current, next) -> next.state() == TaskState.RUNNING, 1), q -> q);
+        String id = submit(r2v("crash after create"));
+        gateway.pumpUntil(() -> terminal(id), WAIT);
+        VideoTask task = gateway.task(id);
+        assertThat(task.state()).isEqualTo(TaskState.FAILED);
+        assertThat(task.error().code()).isEqualTo(TaskErrors.UPSTREAM_SUBMIT_UNCERTAIN);
+        assertThat(simStat("create_calls")).isEqualTo(1);
+    }
+
+    @Test
+    void aCrashBeforeTheFinishingWriteIsRetriedAndReleasesOneSlot() throws Exception {
+        gateway = new GatewayHarness(FAST, GatewayHarness.quickSettings(5),
+                Crashes.beforeTransition((current, next) -> next.state() == TaskState.COMPLETED, 2), q -> q);
+        String id = submit(r2v("crash before finish"));
+        gateway.pumpUntil(() -> terminal(id), WAIT);
+        assertThat(gateway.task(id).state()).isEqualTo(TaskState.COMPLETED);
+        assertThat(gateway.realStore.slotsInUse("wan2.7-r2v")).isZero();
+        assertThat(simStat("create_calls")).isEqualTo(1);
+    }
+
+    @Test
+    void aDroppedCreateIsNeverResubmitted() throws Exception {
+        gateway = new GatewayHarness(FAST, GatewayHarness.quickSettings(5));
+        gateway.sim.inject(Fault.dropAfter("create", 1));
+        String id = submit(r2v("dropped"));
+        gateway.pumpUntil(() -> terminal(id), WAIT);
+        assertThat(gateway.task(id).error().code()).isEqualTo(TaskErrors.UPSTREAM_SUBMIT_UNCERTAIN);
+        assertThat(simStat("create_calls")).isEqualTo(1);
+    }
+
+    @Test
+    void transientCreateErrorsAreRetriedWithBackoff() throws Exception {
+        gateway = new GatewayHarness(FAST, GatewayHarness.quickSettings(5));
+        gateway.sim.inject(Fault.error("create", 2, 500, "InternalError"));
+        String id = submit(i2v("retry"));
+        gateway.pumpUntil(() -> terminal(id), WAIT);
+        assertThat(gateway.task(id).state()).isEqualTo(TaskState.COMPLETED);
+        assertThat(simStat("create_calls")).isEqualTo(3);
+        assertThat(simStat("tasks_created")).isEqualTo(1);
+    }
+
+    @Test
+    void throttlingNeverFailsATask() throws Exception {
+        gateway = new GatewayHarness(FAST, GatewayHarness.quickSettings(5));
+        // More 429s than the transient-error budget allows: they must not count against it.
+        int moreThanTheBudget = gateway.settings.maxTransientAttempts() + 1;
+        gateway.sim.inject(Fault.error("create", moreThanTheBudget, 429, "Throttling.RateQuota"));
+        gateway.sim.inject(Fault.error("query", 2, 429, "Throttling.RateQuota"));
+        String id = submit(r2v("throttled"));
+        gateway.pumpUntil(() -> terminal(id), Duration.ofSeconds(90));
+        assertThat(gateway.task(id).state()).isEqualTo(TaskState.COMPLETED);
+        assertThat(simStat("throttled")).isEqualTo(moreThanTheBudget + 2);
+    }
+
+    @Test
+    void persistentServerErrorsEventuallyFailTheTaskWithTheUpstreamCode() throws Exception {
+        gateway = new GatewayHarness(FAST, GatewayHarness.quickSettings(5));
+        gateway.sim.inject(Fault.error("create", 100, 503, "ServiceUnavailable"));
+        String id = submit(r2v("down"));
+        gateway.pumpUntil(() -> terminal(id), Duration.ofSeconds(60));
+        assertThat(gateway.task(id).error().code()).isEqualTo("ServiceUnavailable");
+        assertThat(simStat("create_calls")).isEqualTo(gateway.settings.maxTransientAttempts());
+    }
+
+    @Test
+    void upstreamRefusalsAndFailuresEndTheTaskWithTheirCodes() throws Exception {
+        gateway = new GatewayHarness(FAST, GatewayHarness.quickSettings(5));
+        String rejected = submit(r2v("sim:reject=400:InvalidParameter"));
+        String inspected = submit(r2v("sim:fail=DataInspectionFailed"));
+        String vanished = submit(i2v("sim:fail=IPInfringementSuspect"));
+        gateway.pumpUntil(() -> terminal(rejected) && terminal(inspected) && terminal(vanished), WAIT);
+        assertThat(gateway.task(rejected).error().code()).isEqualTo(TaskErrors.UPSTREAM_REJECTED);
+        assertThat(gateway.task(rejected).error().message()).contains("InvalidParameter");
+        assertThat(gateway.task(inspected).error().code()).isEqualTo("DataInspectionFailed");
+        assertThat(gateway.task(vanished).error().code()).isEqualTo("IPInfringementSuspect");
+        assertThat(VideoObject.of(gateway.task(inspected), 0, s -> null).status()).isEqualTo(PublicStatus.FAILED);
+    }
+
+    @Test
+    void aTaskTheUpstreamForgetsFailsAsNotFound() throws Exception {
+        gateway = new GatewayHarness(FAST.withRetention(Duration.ofMillis(800)).withTiming(0, 5, 5),
+                GatewayHarness.quickSettings(5));
+        String id = submit(r2v("forgotten"));
+        gateway.pumpUntil(() -> terminal(id), WAIT);
+        assertThat(gateway.task(id).error().code()).isEqualTo(TaskErrors.UPSTREAM_TASK_NOT_FOUND);
+    }
+
+    @Test
+    void queryErrorsDoNotFailTheTask() throws Exception {
+        gateway = new GatewayHarness(FAST, GatewayHarness.quickSettings(5));
+        gateway.sim.inject(Fault.error("query", 2, 500, "InternalError"));
+        gateway.sim.inject(Fault.malformed("query", 1));
+        String id = submit(i2v("flaky queries"));
+        gateway.pumpUntil(() -> terminal(id), WAIT);
+        assertThat(gateway.task(id).state()).isEqualTo(TaskState.COMPLETED);
+    }
+
+    @Test
+    void neverRunsMoreTasksThanSlotsAndStartsThemInSubmissionOrder() throws Exception {
+        gateway = new GatewayHarness(FAST, GatewayHarness.quickSettings(2));
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            ids.add(submit(r2v("task " + i)));
+            Thread.sleep(5);
+        }
+        gateway.pumpUntil(() -> ids.stream().allMatch(this::terminal), Duration.ofSeconds(60));
+        assertThat(ids).allMatch(id -> gateway.task(id).state() == TaskState.COMPLETED);
+        assertThat(simStat("max_concurrent")).isEqualTo(2);
+        // FIFO: tasks took their slots in submission order (ties within a millisecond broken by submission).
+        List<String> slotOrder = ids.stream()
+                .sorted(Comparator.comparing((String id) -> gateway.task(id).dispatchedMs()).thenComparing(ids::indexOf))
+                .toList();
+        assertThat(slotOrder).isEqualTo(ids);
+    }
+
+    @Test
+    void aBacklogCostsNoQueueTrafficWhileItWaits() throws Exception {
+        gateway = new GatewayHarness(SimulatorSettings.defaults().withTiming(0, 4, 4), GatewayHarness.quickSettings(1));
+        String running = submit(r2v("holder"));
+        gateway.pumpUntil(() -> gateway.task(running).state() == TaskState.RUNNING, WAIT);
+        List<String> waiting = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            waiting.add(submit(r2v("waiting " + i)));
+        }
+        // Each waiting task's one wake-up message is consumed, and then nothing is queued for it.
+        gateway.pumpUntil(() -> queueDepth() <= 1, WAIT);
+        assertThat(waiting).allMatch(id -> gateway.task(id).state() == TaskState.QUEUED);
+        assertThat(queueDepth()).isLessThanOrEqualTo(1);
+    }
+
+    private int queueDepth() {
+        Map<String, String> attributes = gateway.aws.sqs().getQueueAttributes(g -> g.queueUrl(gateway.queues.pollQueueUrl())
+                .attributeNamesWithStrings("ApproximateNumberOfMessages", "ApproximateNumberOfMessagesDelayed",
+                        "ApproximateNumberOfMessagesNotVisible")).attributesAsStrings();
+        return attributes.values().stream().mapToInt(Integer::parseInt).sum();
+    }
+
+    @Test
+    void theSweepFailsATaskRunningPastTheTimeoutAndKeepsItsUpstreamId() throws Exception {
+        var settings = new PollerSettings(5, 5, 20, Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofSeconds(2), 4,
+                Duration.ofHours(24));
+        gateway = new GatewayHarness(SimulatorSettings.defaults().withTiming(0, 60, 60), settings);
+        String id = submit(r2v("slow"));
+        gateway.pumpUntil(() -> gateway.task(id).state() == TaskState.RUNNING, WAIT);
+        Thread.sleep(2_500);
+        assertThat(gateway.sweeper.sweep().timedOut()).isEqualTo(1);
+        VideoTask task = gateway.task(id);
+        assertThat(task.error().code()).isEqualTo(TaskErrors.TIMEOUT);
+        assertThat(task.upstreamId()).isNotBlank();
+        assertThat(gateway.realStore.slotsInUse("wan2.7-r2v")).isZero();
+    }
+
+    @Test
+    void aDeadLetteredMessageFailsItsTask() throws Exception {
+        // Every attempt to move the task dies: after three receives SQS moves the message aside.
+        gateway = new GatewayHarness(FAST, GatewayHarness.quickSettings(5),
+                Crashes.beforeTransition((current, next) -> next.state() == TaskState.DISPATCHING, 100), q -> q);
+        String id = submit(r2v("poison"));
+        gateway.pumpUntil(() -> gateway.drainDeadLetters() > 0, WAIT);
+        VideoTask task = gateway.task(id);
+        assertThat(task.state()).isEqualTo(TaskState.FAILED);
+        assertThat(task.error().code()).isEqualTo(TaskErrors.INTERNAL_ERROR);
+        assertThat(task.error().message()).contains(id);
+    }
+
+    @Test
+    void aStaleDeadLetterIsIgnored() throws Exception {
+        gateway = new GatewayHarness(FAST, GatewayHarness.quickSettings(5));
+        String id = submit(r2v("fine"));
+        gateway.pumpUntil(() -> gateway.task(id).state() == TaskState.RUNNING, WAIT);
+        gateway.deadLetters.handle(new TaskMessage(TaskMessage.ADVANCE, id, 2L));
+        assertThat(gateway.task(id).state()).isEqualTo(TaskState.RUNNING);
+        gateway.pumpUntil(() -> terminal(id), WAIT);
+        assertThat(gateway.task(id).state()).isEqualTo(TaskState.COMPLETED);
+    }
+
+    @Test
+    void anUnreachableQueueRefusesTheSubmissionAndLeavesNoTask() throws Exception {
+        gateway = new GatewayHarness(FAST, GatewayHarness.quickSettings(5), s -> s, Crashes.beforeSend(m -> true, 1));
+        assertThatThrownBy(() -> submit(r2v("no queue")))
+                .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.status()).isEqualTo(503));
+        assertThat(gateway.realStore.backlogHead("wan2.7-r2v", 10)).isEmpty();
+    }
+
+    @Test
+    void progressNeverDecreasesAndReachesAHundredOnlyAtTheEnd() throws Exception {
+        gateway = new GatewayHarness(SimulatorSettings.defaults().withTiming(0.5, 3, 3), GatewayHarness.quickSettings(5));
+        String id = submit(r2v("progress"));
+        List<Integer> seen = new ArrayList<>();
+        var times = new io.wanvideo.gateway.schedule.FixedGenerationTime(new io.wanvideo.gateway.schedule.LogNormal(3.5, 0.3));
+        gateway.pumpUntil(() -> {
+            VideoTask task = gateway.task(id);
+            seen.add(VideoObject.progress(task, System.currentTimeMillis(), times));
+            return task.state().terminal();
+        }, WAIT);
+        assertThat(seen).isSorted();
+        assertThat(seen.get(seen.size() - 1)).isEqualTo(100);
+        assertThat(seen.subList(0, seen.size() - 1)).allMatch(p -> p < 100);
+    }
+}

@@ -1,0 +1,151 @@
+package io.wanvideo.gateway.upstream.dashscope;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.wanvideo.dashscope.simulator.DashScopeSimulator;
+import io.wanvideo.dashscope.simulator.Fault;
+import io.wanvideo.dashscope.simulator.SimulatorSettings;
+import io.wanvideo.gateway.json.Json;
+import io.wanvideo.gateway.model.VideoSpec;
+import io.wanvideo.gateway.testing.Specs;
+import io.wanvideo.gateway.upstream.UpstreamException;
+import io.wanvideo.gateway.upstream.UpstreamException.Kind;
+import io.wanvideo.gateway.upstream.UpstreamTask;
+import io.wanvideo.gateway.validation.VideoRequestValidator;
+import io.wanvideo.gateway.validation.VideoRequestValidatorTest;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The real client against the simulator, over loopback HTTP. */
+class DashScopeClientTest {
+    private final AtomicLong now = new AtomicLong(1_700_000_000_000L);
+    private final DashScopeSimulator sim = DashScopeSimulator.start(
+            SimulatorSettings.defaults().withTiming(0, 10, 10).withRates(1000, 1000).withConcurrency(1000,
+                    SimulatorSettings.ConcurrencyMode.REJECT).withApiKey("sk-secret-key"), 0, now::get);
+    private final DashScopeClient client = client("sk-secret-key", Duration.ofSeconds(5));
+
+    private DashScopeClient client(String key, Duration createTimeout) {
+        return new DashScopeClient(new DashScopeClient.Settings(URI.create(sim.baseUrl()), Duration.ofSeconds(2),
+                createTimeout, Duration.ofSeconds(5)), key, Clock.systemUTC());
+    }
+
+    @AfterEach
+    void stop() {
+        sim.close();
+    }
+
+    /** Every request the gateway accepts, as the validator test's table lists them. */
+    static Stream<Arguments> acceptedRequests() {
+        return VideoRequestValidatorTest.rules().filter(a -> ((VideoRequestValidatorTest.Expect) a.get()[2]).code() == null)
+                .map(a -> Arguments.of(a.get()[0], a.get()[1]));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("acceptedRequests")
+    void whatTheGatewayAcceptsDashScopeAccepts(String name, String body) throws Exception {
+        VideoSpec spec = new VideoRequestValidator().validate(Json.tree(body));
+        String id = client.create(spec);
+        assertThat(id).isNotBlank();
+        assertThat(client.query(id).status()).isIn("PENDING", "RUNNING");
+    }
+
+    @Test
+    void followsATaskToItsResult() {
+        String id = client.create(Specs.i2v("a dog"));
+        now.addAndGet(5_000);
+        assertThat(client.query(id).status()).isEqualTo("RUNNING");
+        now.addAndGet(5_000);
+        UpstreamTask done = client.query(id);
+        assertThat(done.succeeded()).isTrue();
+        assertThat(done.videoUrl()).startsWith(sim.baseUrl());
+        // The simulator sends durations as a float, an int and a string; all three parse.
+        assertThat(done.usage().outputVideoSeconds()).isEqualTo(5.0);
+        assertThat(done.usage().billedSeconds()).isEqualTo(5.0);
+    }
+
+    @Test
+    void reportsAFailedTaskWithItsCode() {
+        String id = client.create(Specs.r2v("x sim:fail=DataInspectionFailed sim:run=1"));
+        now.addAndGet(1_000);
+        UpstreamTask failed = client.query(id);
+        assertThat(failed.status()).isEqualTo("FAILED");
+        assertThat(failed.code()).isEqualTo("DataInspectionFailed");
+        assertThat(failed.message()).isNotBlank();
+    }
+
+    @Test
+    void classifiesRefusals() {
+        assertThat(refusal(() -> client.create(Specs.r2v("x sim:reject=400:InvalidParameter"))))
+                .satisfies(e -> assertThat(e.kind()).isEqualTo(Kind.PERMANENT))
+                .satisfies(e -> assertThat(e.code()).isEqualTo("InvalidParameter"));
+        assertThat(refusal(() -> client.create(Specs.r2v("x sim:reject=429:Throttling.RateQuota"))).kind()).isEqualTo(Kind.THROTTLED);
+        assertThat(refusal(() -> client.create(Specs.r2v("x sim:reject=500:InternalError"))).kind()).isEqualTo(Kind.TRANSIENT);
+        assertThat(refusal(() -> client.create(Specs.r2v("x sim:reject=408:RequestTimeOut"))).kind()).isEqualTo(Kind.TRANSIENT);
+        UpstreamException badKey = refusal(() -> client("sk-wrong", Duration.ofSeconds(5)).create(Specs.r2v("x")));
+        assertThat(badKey.kind()).isEqualTo(Kind.PERMANENT);
+        assertThat(badKey.code()).isEqualTo("InvalidApiKey");
+        assertThat(badKey.getMessage()).doesNotContain("sk-wrong");
+    }
+
+    @Test
+    void aCreateWithoutAnAnswerIsUncertainAndAQueryWithoutOneIsTransient() {
+        sim.inject(Fault.drop("create", 1));
+        assertThat(refusal(() -> client.create(Specs.r2v("x"))).kind()).isEqualTo(Kind.UNCERTAIN);
+        sim.inject(Fault.slow("create", 1, 3_000));
+        assertThat(refusal(() -> client("sk-secret-key", Duration.ofSeconds(1)).create(Specs.r2v("x"))).kind())
+                .isEqualTo(Kind.UNCERTAIN);
+        sim.inject(Fault.malformed("create", 1));
+        assertThat(refusal(() -> client.create(Specs.r2v("x"))).kind()).isEqualTo(Kind.UNCERTAIN);
+        // The JDK client retries an idempotent GET once on a dropped connection, so drop both tries.
+        sim.inject(Fault.drop("query", 2));
+        assertThat(refusal(() -> client.query("anything")).kind()).isEqualTo(Kind.TRANSIENT);
+        // Creates are never retried by the HTTP client: the one dropped create was the only one sent.
+        assertThat(sim.stats().get("create_calls").asInt()).isEqualTo(3);
+        sim.inject(Fault.malformed("query", 1));
+        assertThat(refusal(() -> client.query("anything")).kind()).isEqualTo(Kind.TRANSIENT);
+    }
+
+    @Test
+    void noConnectionMeansTheCreateWasNotSent() {
+        DashScopeClient nowhere = new DashScopeClient(DashScopeClient.Settings.defaults(URI.create("http://127.0.0.1:1")),
+                "sk", Clock.systemUTC());
+        assertThat(refusal(() -> nowhere.create(Specs.r2v("x"))).kind()).isEqualTo(Kind.TRANSIENT);
+    }
+
+    @Test
+    void anUnknownTaskIsUnknown() {
+        assertThat(client.query("no-such-task").status()).isEqualTo("UNKNOWN");
+    }
+
+    @Test
+    void createBodyOmitsAbsentFieldsAndSendsDurationAsAnInteger() {
+        var body = DashScopeClient.createBody(Specs.i2v(null));
+        assertThat(body.at("/input").has("prompt")).isFalse();
+        assertThat(body.at("/parameters").has("ratio")).isFalse();
+        assertThat(body.at("/parameters/duration").isInt()).isTrue();
+        assertThat(body.at("/parameters/seed").asLong()).isEqualTo(42);
+    }
+
+    private static UpstreamException refusal(Runnable call) {
+        try {
+            call.run();
+        } catch (UpstreamException e) {
+            return e;
+        }
+        throw new AssertionError("expected the call to fail");
+    }
+
+    @Test
+    void refusalHelperFailsWhenNothingFails() {
+        assertThatThrownBy(() -> refusal(() -> { })).isInstanceOf(AssertionError.class);
+    }
+}
