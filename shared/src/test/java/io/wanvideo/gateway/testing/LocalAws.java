@@ -24,14 +24,14 @@ public final class LocalAws {
     private final LocalDynamoDb dynamoServer;
     private final LocalSqs sqsServer;
     private final DynamoDbClient dynamo;
-    private final SqsClient sqs;
+    /** Built on first use: the status function's tests run without the SQS SDK on the classpath. */
+    private SqsClient sqs;
 
     private LocalAws() {
         dynamoServer = LocalDynamoDb.start();
         sqsServer = LocalSqs.start();
         Env env = new Env(endpoints());
         dynamo = DynamoDbClients.create(env);
-        sqs = SqsClients.create(env);
     }
 
     public static synchronized LocalAws get() {
@@ -55,7 +55,10 @@ public final class LocalAws {
         return dynamo;
     }
 
-    public SqsClient sqs() {
+    public synchronized SqsClient sqs() {
+        if (sqs == null) {
+            sqs = SqsClients.create(new Env(endpoints()));
+        }
         return sqs;
     }
 
@@ -71,6 +74,7 @@ public final class LocalAws {
     /** A new poll queue whose messages go to a new dead-letter queue after {@code maxReceives} failures. */
     public Queues newQueues(int maxReceives, int visibilityTimeoutSeconds) {
         String suffix = COUNTER.incrementAndGet() + "-" + System.nanoTime();
+        SqsClient sqs = sqs();
         String dlq = sqs.createQueue(c -> c.queueName("dlq-" + suffix)).queueUrl();
         String dlqArn = sqs.getQueueAttributes(g -> g.queueUrl(dlq).attributeNames(QueueAttributeName.QUEUE_ARN))
                 .attributes().get(QueueAttributeName.QUEUE_ARN);

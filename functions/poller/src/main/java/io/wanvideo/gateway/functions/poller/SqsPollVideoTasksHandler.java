@@ -1,0 +1,118 @@
+package io.wanvideo.gateway.functions.poller;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import io.wanvideo.gateway.config.DashScopeKeys;
+import io.wanvideo.gateway.config.DynamoDbClients;
+import io.wanvideo.gateway.config.Env;
+import io.wanvideo.gateway.config.GatewaySettings;
+import io.wanvideo.gateway.config.SqsClients;
+import io.wanvideo.gateway.json.Json;
+import io.wanvideo.gateway.queue.TaskMessage;
+import io.wanvideo.gateway.queue.TaskQueue;
+import io.wanvideo.gateway.queue.sqs.SqsTaskQueue;
+import io.wanvideo.gateway.schedule.PollPlanner;
+import io.wanvideo.gateway.service.DeadLetters;
+import io.wanvideo.gateway.service.PollerSettings;
+import io.wanvideo.gateway.service.Sweeper;
+import io.wanvideo.gateway.service.TaskAdvancer;
+import io.wanvideo.gateway.store.TaskStore;
+import io.wanvideo.gateway.store.dynamodb.DynamoRateGate;
+import io.wanvideo.gateway.store.dynamodb.DynamoTaskStore;
+import io.wanvideo.gateway.upstream.dashscope.DashScopeClient;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * The poll queue's consumer (and its dead-letter queue's). Messages of a batch are independent and handled
+ * in parallel; a message that fails is reported as a batch item failure, never by failing the batch, so SQS
+ * retries only that one and moves it to the dead-letter queue once it keeps failing.
+ */
+public final class SqsPollVideoTasksHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
+    private static final Logger LOG = LogManager.getLogger(SqsPollVideoTasksHandler.class);
+
+    private final TaskAdvancer advancer;
+    private final Sweeper sweeper;
+    private final DeadLetters deadLetters;
+    private final String deadLetterQueueArn;
+    private final ExecutorService workers;
+
+    /** Lambda's constructor: clients are built once, here, during init. */
+    public SqsPollVideoTasksHandler() {
+        this(Env.system());
+    }
+
+    public SqsPollVideoTasksHandler(Env env) {
+        Clock clock = Clock.systemUTC();
+        DynamoDbClient dynamo = DynamoDbClients.create(env);
+        String table = GatewaySettings.tableName(env);
+        TaskStore store = new DynamoTaskStore(dynamo, table, GatewaySettings.retention(env));
+        TaskQueue queue = new SqsTaskQueue(SqsClients.create(env), env.required("QUEUE_URL"));
+        PollerSettings settings = GatewaySettings.poller(env);
+        DashScopeClient upstream = new DashScopeClient(GatewaySettings.dashScope(env), DashScopeKeys.resolve(env), clock);
+        this.advancer = new TaskAdvancer(store, queue, upstream, new DynamoRateGate(dynamo, table, clock),
+                GatewaySettings.generationTimes(env), new PollPlanner(), settings, clock);
+        this.sweeper = new Sweeper(store, queue, advancer, settings, clock);
+        this.deadLetters = new DeadLetters(store, advancer);
+        this.deadLetterQueueArn = env.required("DEAD_LETTER_QUEUE_ARN");
+        this.workers = Executors.newFixedThreadPool(10, r -> {
+            Thread t = new Thread(r, "poller-worker");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @Override
+    public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+        List<SQSEvent.SQSMessage> records = event.getRecords() == null ? List.of() : event.getRecords();
+        List<Future<?>> results = new ArrayList<>();
+        for (SQSEvent.SQSMessage record : records) {
+            results.add(workers.submit(() -> handle(record)));
+        }
+        List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
+        for (int i = 0; i < records.size(); i++) {
+            try {
+                results.get(i).get();
+            } catch (Exception e) {
+                Throwable cause = e.getCause() != null ? e.getCause() : e;
+                LOG.error("message {} failed; SQS will retry it", records.get(i).getMessageId(), cause);
+                failures.add(new SQSBatchResponse.BatchItemFailure(records.get(i).getMessageId()));
+            }
+        }
+        return new SQSBatchResponse(failures);
+    }
+
+    private Void handle(SQSEvent.SQSMessage record) {
+        boolean deadLetter = deadLetterQueueArn.equals(record.getEventSourceArn());
+        TaskMessage message;
+        try {
+            message = Json.read(record.getBody(), TaskMessage.class);
+        } catch (RuntimeException e) {
+            if (deadLetter) {
+                // Nothing can ever read it; keeping it would only repeat this line.
+                LOG.error("unreadable dead letter {} dropped: {}", record.getMessageId(), record.getBody());
+                return null;
+            }
+            throw e;
+        }
+        if (deadLetter) {
+            deadLetters.handle(message);
+        } else if (TaskMessage.SWEEP.equals(message.kind())) {
+            sweeper.sweep();
+        } else if (TaskMessage.ADVANCE.equals(message.kind())) {
+            advancer.advance(message);
+        } else {
+            LOG.warn("message {} of unknown kind {} dropped", record.getMessageId(), message.kind());
+        }
+        return null;
+    }
+}

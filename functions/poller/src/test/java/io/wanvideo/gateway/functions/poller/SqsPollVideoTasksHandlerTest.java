@@ -1,0 +1,105 @@
+package io.wanvideo.gateway.functions.poller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.amazonaws.services.lambda.runtime.tests.EventLoader;
+import io.wanvideo.dashscope.simulator.DashScopeSimulator;
+import io.wanvideo.dashscope.simulator.SimulatorSettings;
+import io.wanvideo.gateway.config.Env;
+import io.wanvideo.gateway.json.Json;
+import io.wanvideo.gateway.model.TaskErrors;
+import io.wanvideo.gateway.model.TaskState;
+import io.wanvideo.gateway.model.VideoTask;
+import io.wanvideo.gateway.queue.TaskMessage;
+import io.wanvideo.gateway.store.dynamodb.DynamoTaskStore;
+import io.wanvideo.gateway.testing.LocalAws;
+import io.wanvideo.gateway.testing.Repository;
+import io.wanvideo.gateway.testing.Specs;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class SqsPollVideoTasksHandlerTest {
+    private final LocalAws aws = LocalAws.get();
+    private final DashScopeSimulator sim = DashScopeSimulator.start(SimulatorSettings.defaults().withTiming(0, 1, 1));
+    private DynamoTaskStore store;
+    private LocalAws.Queues queues;
+    private SqsPollVideoTasksHandler handler;
+    private SQSEvent sample;
+    private String id;
+
+    @BeforeEach
+    void setUp() {
+        String table = aws.newTable();
+        queues = aws.newQueues(3, 30);
+        store = new DynamoTaskStore(aws.dynamo(), table, Duration.ofDays(1));
+        handler = new SqsPollVideoTasksHandler(new Env(aws.environment(table, queues,
+                Map.of("DASHSCOPE_BASE_URL", sim.baseUrl(), "DASHSCOPE_API_KEY", "sk-local", "EXPECTED_GENERATION_SECONDS", "1"))));
+        sample = EventLoader.loadSQSEvent(Repository.path("events/poller-batch.json"));
+        id = Json.read(sample.getRecords().get(0).getBody(), TaskMessage.class).taskId();
+    }
+
+    @AfterEach
+    void stop() {
+        sim.close();
+    }
+
+    private VideoTask task() {
+        return store.find(id).orElseThrow();
+    }
+
+    @Test
+    void theSampleBatchStartsItsTaskAndSweeps() {
+        store.create(VideoTask.queued(id, "tenant-example", Specs.r2v("a cat"), System.currentTimeMillis()));
+        SQSBatchResponse response = handler.handleRequest(sample, null);
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(task().state()).isEqualTo(TaskState.DISPATCHING);
+        // The dispatch message is on the queue; delivering it creates the upstream task.
+        var messages = aws.sqs().receiveMessage(r -> r.queueUrl(queues.pollQueueUrl()).maxNumberOfMessages(10).waitTimeSeconds(1))
+                .messages();
+        assertThat(messages).hasSize(1);
+        handler.handleRequest(batch(messages.get(0).body(), "arn:aws:sqs:us-east-1:000000000000:poll"), null);
+        assertThat(task().state()).isEqualTo(TaskState.RUNNING);
+        assertThat(sim.stats().get("create_calls").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void anUnreadableMessageIsABatchItemFailureAndTheRestSucceed() {
+        store.create(VideoTask.queued(id, "tenant-example", Specs.r2v("a cat"), System.currentTimeMillis()));
+        SQSEvent event = EventLoader.loadSQSEvent(Repository.path("events/poller-batch.json"));
+        SQSEvent.SQSMessage broken = batch("{not json", "arn:aws:sqs:us-east-1:000000000000:poll").getRecords().get(0);
+        broken.setMessageId("broken-1");
+        event.setRecords(List.of(event.getRecords().get(0), broken, event.getRecords().get(1)));
+        SQSBatchResponse response = handler.handleRequest(event, null);
+        assertThat(response.getBatchItemFailures()).extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
+                .containsExactly("broken-1");
+        assertThat(task().state()).isEqualTo(TaskState.DISPATCHING);
+    }
+
+    @Test
+    void aDeadLetterFailsItsTask() {
+        store.create(VideoTask.queued(id, "tenant-example", Specs.r2v("a cat"), System.currentTimeMillis()));
+        String body = sample.getRecords().get(0).getBody();
+        SQSBatchResponse response = handler.handleRequest(batch(body, queues.deadLetterQueueArn()), null);
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(task().state()).isEqualTo(TaskState.FAILED);
+        assertThat(task().error().code()).isEqualTo(TaskErrors.INTERNAL_ERROR);
+        // An unreadable dead letter is dropped, not failed forever.
+        assertThat(handler.handleRequest(batch("garbage", queues.deadLetterQueueArn()), null).getBatchItemFailures()).isEmpty();
+    }
+
+    private static SQSEvent batch(String body, String sourceArn) {
+        SQSEvent.SQSMessage message = new SQSEvent.SQSMessage();
+        message.setMessageId("m-" + System.nanoTime());
+        message.setBody(body);
+        message.setEventSourceArn(sourceArn);
+        SQSEvent event = new SQSEvent();
+        event.setRecords(List.of(message));
+        return event;
+    }
+}
