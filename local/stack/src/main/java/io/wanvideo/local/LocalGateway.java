@@ -1,0 +1,292 @@
+package io.wanvideo.local;
+
+import io.wanvideo.dashscope.simulator.DashScopeSimulator;
+import io.wanvideo.dashscope.simulator.SimulatorSettings;
+import io.wanvideo.gateway.auth.ApiKeys;
+import io.wanvideo.gateway.config.DynamoDbClients;
+import io.wanvideo.gateway.config.Env;
+import io.wanvideo.gateway.config.SqsClients;
+import io.wanvideo.gateway.functions.poller.SqsPollVideoTasksHandler;
+import io.wanvideo.gateway.functions.status.ApiGatewayGetVideoHandler;
+import io.wanvideo.gateway.functions.submit.ApiGatewaySubmitVideoHandler;
+import io.wanvideo.gateway.json.Json;
+import io.wanvideo.gateway.queue.TaskMessage;
+import io.wanvideo.gateway.store.dynamodb.DynamoApiKeyStore;
+import io.wanvideo.gateway.store.dynamodb.TaskTable;
+import io.wanvideo.local.embedded.LocalDynamoDb;
+import io.wanvideo.local.embedded.LocalSqs;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * The whole gateway on one machine, in one JVM: DynamoDB Local and ElasticMQ embedded (or LocalStack, or
+ * real AWS), the DashScope simulator (or the real DashScope), the three handler classes behind an HTTP
+ * front and an SQS event-source loop, and the sweep schedule, wired as template.yaml wires them in AWS.
+ */
+public final class LocalGateway implements AutoCloseable {
+    static final String TABLE = "wan-video-tasks";
+    static final String QUEUE = "wan-video-poll";
+    static final String DEAD_LETTER_QUEUE = "wan-video-poll-dlq";
+    /** As template.yaml: a message failing this many times goes to the dead-letter queue. */
+    static final int MAX_RECEIVES = 5;
+
+    private final LocalOptions options;
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private LocalDynamoDb dynamoServer;
+    private LocalSqs sqsServer;
+    private DashScopeSimulator simulator;
+    private HttpFront front;
+    private SqsClient sqs;
+    private DynamoDbClient dynamo;
+    private String queueUrl;
+    private Map<String, String> functionEnv;
+    private long startedInMs;
+
+    private LocalGateway(LocalOptions options) {
+        this.options = options;
+    }
+
+    public static LocalGateway start(LocalOptions options) {
+        LocalGateway gateway = new LocalGateway(options);
+        try {
+            gateway.startAll();
+            return gateway;
+        } catch (RuntimeException | IOException e) {
+            gateway.close();
+            throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+        }
+    }
+
+    private void startAll() throws IOException {
+        long t0 = System.currentTimeMillis();
+        Map<String, String> aws = options.externalAws();
+        boolean externalDynamo = aws.containsKey("TABLE_NAME") || aws.containsKey("AWS_ENDPOINT_URL_DYNAMODB")
+                || aws.containsKey("AWS_ENDPOINT_URL");
+        boolean externalSqs = aws.containsKey("QUEUE_URL") || aws.containsKey("AWS_ENDPOINT_URL_SQS")
+                || aws.containsKey("AWS_ENDPOINT_URL");
+        // The slow parts start side by side.
+        CompletableFuture<LocalDynamoDb> dynamoStart = externalDynamo ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.supplyAsync(() -> LocalDynamoDb.start(0, options.dataDir()));
+        CompletableFuture<LocalSqs> sqsStart = externalSqs ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.supplyAsync(LocalSqs::start);
+        if (options.usesSimulator()) {
+            simulator = DashScopeSimulator.start(options.simulator(), options.simulatorPort(), System::currentTimeMillis);
+            resources.add(simulator);
+        }
+        dynamoServer = dynamoStart.join();
+        sqsServer = sqsStart.join();
+        if (dynamoServer != null) {
+            resources.add(0, dynamoServer);
+        }
+        if (sqsServer != null) {
+            resources.add(0, sqsServer);
+        }
+
+        Map<String, String> env = new HashMap<>(aws);
+        env.putIfAbsent("AWS_REGION", "us-east-1");
+        if (dynamoServer != null) {
+            env.put("AWS_ENDPOINT_URL_DYNAMODB", dynamoServer.endpoint().toString());
+        }
+        if (sqsServer != null) {
+            env.put("AWS_ENDPOINT_URL_SQS", sqsServer.endpoint().toString());
+        }
+        Env clientEnv = new Env(env);
+        dynamo = DynamoDbClients.create(clientEnv);
+        sqs = SqsClients.create(clientEnv);
+        resources.add(0, dynamo);
+        resources.add(0, sqs);
+
+        String table = aws.getOrDefault("TABLE_NAME", TABLE);
+        if (!aws.containsKey("TABLE_NAME")) {
+            TaskTable.createIfMissing(dynamo, table);
+        }
+        String deadLetterUrl;
+        if (aws.containsKey("QUEUE_URL")) {
+            queueUrl = aws.get("QUEUE_URL");
+            deadLetterUrl = required(aws, "DEAD_LETTER_QUEUE_URL");
+        } else {
+            deadLetterUrl = sqs.createQueue(c -> c.queueName(DEAD_LETTER_QUEUE)).queueUrl();
+            String dlqArn = arn(deadLetterUrl);
+            queueUrl = sqs.createQueue(c -> c.queueName(QUEUE).attributes(Map.of(
+                    QueueAttributeName.REDRIVE_POLICY,
+                    "{\"maxReceiveCount\":\"" + MAX_RECEIVES + "\",\"deadLetterTargetArn\":\"" + dlqArn + "\"}",
+                    QueueAttributeName.VISIBILITY_TIMEOUT, "360"))).queueUrl();
+        }
+        String deadLetterArn = arn(deadLetterUrl);
+        DynamoApiKeyStore keys = new DynamoApiKeyStore(dynamo, table);
+        options.apiKeys().forEach((key, tenant) -> keys.put(ApiKeys.hash(key), tenant));
+
+        functionEnv = new HashMap<>(env);
+        functionEnv.put("TABLE_NAME", table);
+        functionEnv.put("QUEUE_URL", queueUrl);
+        functionEnv.put("DEAD_LETTER_QUEUE_ARN", deadLetterArn);
+        if (simulator != null) {
+            functionEnv.put("DASHSCOPE_BASE_URL", simulator.baseUrl());
+            functionEnv.put("DASHSCOPE_API_KEY", "sk-local-simulator");
+            // The poller follows the upstream it talks to: the simulator's configured run time.
+            SimulatorSettings sim = options.simulator();
+            functionEnv.put("EXPECTED_GENERATION_SECONDS", Double.toString(Math.max(0.5, (sim.runSecondsMin() + sim.runSecondsMax()) / 2)));
+            functionEnv.put("GENERATION_TIME_SIGMA", Double.toString(Math.max(0.2,
+                    sim.runSecondsMax() > sim.runSecondsMin() ? (sim.runSecondsMax() - sim.runSecondsMin()) / (sim.runSecondsMax() + sim.runSecondsMin()) : 0)));
+        } else {
+            functionEnv.put("DASHSCOPE_BASE_URL", options.dashScopeBaseUrl());
+            functionEnv.put("DASHSCOPE_API_KEY", options.dashScopeApiKey());
+        }
+        functionEnv.putAll(options.functionEnvironment());
+
+        Env fnEnv = new Env(functionEnv);
+        var submit = new ApiGatewaySubmitVideoHandler(fnEnv);
+        var status = new ApiGatewayGetVideoHandler(fnEnv);
+        var poller = new SqsPollVideoTasksHandler(fnEnv);
+
+        SqsEventSource polls = new SqsEventSource(sqs, queueUrl, arn(queueUrl), poller, options.pollerConcurrency(),
+                options.batchSize(), options.retryFailedAfter(), options.duplicateDeliveries());
+        SqsEventSource deadLetters = new SqsEventSource(sqs, deadLetterUrl, deadLetterArn, poller, 1, options.batchSize(),
+                options.retryFailedAfter(), false);
+        resources.add(0, polls);
+        resources.add(0, deadLetters);
+        polls.start();
+        deadLetters.start();
+
+        ScheduledExecutorService sweeps = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sweep-schedule");
+            t.setDaemon(true);
+            return t;
+        });
+        resources.add(0, sweeps::shutdownNow);
+        // At once, then on the schedule: after a restart with --data, this picks up unfinished tasks.
+        sweeps.scheduleAtFixedRate(this::queueSweep, 0, options.sweepEvery().toMillis(), TimeUnit.MILLISECONDS);
+
+        front = new HttpFront(options.port(), List.of(
+                HttpFront.Route.of("POST", "/v1/videos", submit),
+                HttpFront.Route.of("GET", "/v1/videos/{id}", status)), status);
+        resources.add(0, front);
+        startedInMs = System.currentTimeMillis() - t0;
+    }
+
+    private void queueSweep() {
+        try {
+            sqs.sendMessage(s -> s.queueUrl(queueUrl).messageBody(Json.write(TaskMessage.sweep())));
+        } catch (RuntimeException e) {
+            System.err.println("could not queue a sweep: " + e);
+        }
+    }
+
+    private String arn(String url) {
+        return sqs.getQueueAttributes(g -> g.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
+                .attributes().get(QueueAttributeName.QUEUE_ARN);
+    }
+
+    private static String required(Map<String, String> env, String name) {
+        String v = env.get(name);
+        if (v == null) {
+            throw new LocalOptions.UsageException(name + " is required with QUEUE_URL");
+        }
+        return v;
+    }
+
+    public URI url() {
+        return URI.create("http://127.0.0.1:" + front.port());
+    }
+
+    public DashScopeSimulator simulator() {
+        return simulator;
+    }
+
+    public DynamoDbClient dynamo() {
+        return dynamo;
+    }
+
+    public SqsClient sqs() {
+        return sqs;
+    }
+
+    /** The environment the functions were given, as template.yaml would give it. */
+    public Map<String, String> functionEnvironment() {
+        return Map.copyOf(functionEnv);
+    }
+
+    public long startedInMs() {
+        return startedInMs;
+    }
+
+    @Override
+    public void close() {
+        for (AutoCloseable resource : resources) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                System.err.println("while stopping: " + e);
+            }
+        }
+        resources.clear();
+    }
+
+    public static void main(String[] args) {
+        long jvmStart = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
+        LocalOptions options;
+        try {
+            options = LocalOptions.parse(System.getenv(), args);
+        } catch (LocalOptions.UsageException e) {
+            System.err.println((e.getMessage() == null ? "" : "run-local: " + e.getMessage() + "\n") + LocalOptions.USAGE);
+            System.exit(e.getMessage() == null ? 0 : 2);
+            return;
+        }
+        LocalGateway gateway;
+        try {
+            gateway = start(options);
+        } catch (RuntimeException e) {
+            System.err.println("run-local: could not start: " + e.getMessage());
+            Throwable cause = e.getCause();
+            if (cause != null && cause.getMessage() != null && cause.getMessage().toLowerCase(Locale.ROOT).contains("address already in use")) {
+                System.err.println("  a port is taken; choose others with PORT=... SIM_PORT=...");
+            }
+            System.exit(1);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("Stopping...");
+            gateway.close();
+        }, "shutdown"));
+        gateway.printBanner(System.currentTimeMillis() - jvmStart);
+    }
+
+    private void printBanner(long sinceJvmStartMs) {
+        String key = options.apiKeys().entrySet().iterator().next().getKey();
+        String tenant = options.apiKeys().get(key);
+        StringBuilder out = new StringBuilder();
+        out.append(String.format("Wan 2.7 video gateway (local) ready in %.1f s%n", sinceJvmStartMs / 1000.0));
+        out.append(String.format("  API        %s   (POST /v1/videos, GET /v1/videos/{id})%n", url()));
+        out.append(String.format("  API key    %s   (tenant \"%s\"%s)%n", key, tenant,
+                options.apiKeys().size() > 1 ? ", and " + (options.apiKeys().size() - 1) + " more from LOCAL_API_KEYS" : ""));
+        if (simulator != null) {
+            SimulatorSettings s = options.simulator();
+            String run = s.runSecondsMin() == s.runSecondsMax() ? fmt(s.runSecondsMin()) : fmt(s.runSecondsMin()) + "-" + fmt(s.runSecondsMax());
+            out.append(String.format("  DashScope  simulator at %s (PENDING %s s, RUNNING %s s); set DASHSCOPE_API_KEY for the real one%n",
+                    simulator.baseUrl(), fmt(s.pendingSeconds()), run));
+        } else {
+            out.append(String.format("  DashScope  %s (real; tasks are billed)%n", options.dashScopeBaseUrl()));
+        }
+        out.append(String.format("  Data       %s%n", dynamoServer == null ? "external DynamoDB (" + functionEnv.get("TABLE_NAME") + ")"
+                : options.dataDir() == null ? "in memory (--data DIR keeps tasks across restarts)" : "kept in " + options.dataDir().toAbsolutePath()));
+        out.append("Press Ctrl-C to stop.");
+        System.out.println(out);
+    }
+
+    private static String fmt(double seconds) {
+        return seconds == Math.rint(seconds) ? Long.toString((long) seconds) : Double.toString(seconds);
+    }
+}
