@@ -1,5 +1,8 @@
 package io.wanvideo.local;
 
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.wanvideo.dashscope.simulator.DashScopeSimulator;
 import io.wanvideo.dashscope.simulator.SimulatorSettings;
 import io.wanvideo.gateway.auth.ApiKeys;
@@ -42,6 +45,16 @@ public final class LocalGateway implements AutoCloseable {
     static final String DEAD_LETTER_QUEUE = "wan-video-poll-dlq";
     /** As template.yaml: a message failing this many times goes to the dead-letter queue. */
     static final int MAX_RECEIVES = 5;
+
+    /** A route of template.yaml's HTTP API and the function (its logical id there) that serves it. */
+    public record RouteSpec(String method, String path, String function) {}
+
+    /** The routes of template.yaml; TemplateTest holds the two lists together. */
+    public static final List<RouteSpec> ROUTES = List.of(
+            new RouteSpec("POST", "/v1/videos", "SubmitFunction"),
+            new RouteSpec("GET", "/v1/videos/{id}", "StatusFunction"));
+    /** The function behind the $default route. */
+    public static final String DEFAULT_ROUTE_FUNCTION = "StatusFunction";
 
     private final LocalOptions options;
     private final List<AutoCloseable> resources = new ArrayList<>();
@@ -156,8 +169,13 @@ public final class LocalGateway implements AutoCloseable {
                 options.batchSize(), options.retryFailedAfter(), options.duplicateDeliveries());
         SqsEventSource deadLetters = new SqsEventSource(sqs, deadLetterUrl, deadLetterArn, poller, 1, options.batchSize(),
                 options.retryFailedAfter(), false);
-        resources.add(0, polls);
-        resources.add(0, deadLetters);
+        // Both stop receiving at once, then are waited for.
+        resources.add(0, () -> {
+            polls.stopReceiving();
+            deadLetters.stopReceiving();
+            polls.close();
+            deadLetters.close();
+        });
         polls.start();
         deadLetters.start();
 
@@ -167,12 +185,19 @@ public final class LocalGateway implements AutoCloseable {
             return t;
         });
         resources.add(0, sweeps::shutdownNow);
-        // At once, then on the schedule: after a restart with --data, this picks up unfinished tasks.
-        sweeps.scheduleAtFixedRate(this::queueSweep, 0, options.sweepEvery().toMillis(), TimeUnit.MILLISECONDS);
+        if (sqsServer != null) {
+            // A fresh embedded queue holds no message for any task the table already has: whatever was in flight
+            // before a restart with --data resumes now rather than after the orphan grace period.
+            sqs.sendMessage(m -> m.queueUrl(queueUrl).messageBody(Json.write(TaskMessage.recover())));
+        }
+        sweeps.scheduleAtFixedRate(this::queueSweep, options.sweepEvery().toMillis(), options.sweepEvery().toMillis(),
+                TimeUnit.MILLISECONDS);
 
-        front = new HttpFront(options.port(), List.of(
-                HttpFront.Route.of("POST", "/v1/videos", submit),
-                HttpFront.Route.of("GET", "/v1/videos/{id}", status)), status);
+        Map<String, RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>> functions =
+                Map.of("SubmitFunction", submit, "StatusFunction", status);
+        front = new HttpFront(options.port(),
+                ROUTES.stream().map(r -> HttpFront.Route.of(r.method(), r.path(), functions.get(r.function()))).toList(),
+                functions.get(DEFAULT_ROUTE_FUNCTION));
         resources.add(0, front);
         startedInMs = System.currentTimeMillis() - t0;
     }
@@ -259,7 +284,20 @@ public final class LocalGateway implements AutoCloseable {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("Stopping...");
+            // Ctrl-C must end the process within seconds even if an embedded server hangs on the way down.
+            Thread watchdog = new Thread(() -> {
+                try {
+                    Thread.sleep(4_000);
+                    System.err.println("run-local: shutdown took too long; halting");
+                    Runtime.getRuntime().halt(1);
+                } catch (InterruptedException done) {
+                    // stopped in time
+                }
+            }, "shutdown-watchdog");
+            watchdog.setDaemon(true);
+            watchdog.start();
             gateway.close();
+            watchdog.interrupt();
         }, "shutdown"));
         gateway.printBanner(System.currentTimeMillis() - jvmStart);
     }

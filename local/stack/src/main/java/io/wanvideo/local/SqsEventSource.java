@@ -155,6 +155,10 @@ final class SqsEventSource implements AutoCloseable {
         }
     }
 
+    void stopReceiving() {
+        running = false;
+    }
+
     @Override
     public void close() {
         running = false;

@@ -12,7 +12,8 @@ import io.wanvideo.gateway.model.VideoTask;
  * multiply the chain of messages that drives a task.
  *
  * <p>{@code sweep} is the periodic check that starts backlog tasks, re-enqueues orphans and times out
- * stuck tasks.
+ * stuck tasks. {@code recover} is a sweep that treats every slot holder as orphaned at once: for a fresh,
+ * empty queue in front of a table that outlived the old one (the local stack restarted with its data).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TaskMessage(
@@ -21,6 +22,7 @@ public record TaskMessage(
         @JsonProperty("version") Long version) {
     public static final String ADVANCE = "advance";
     public static final String SWEEP = "sweep";
+    public static final String RECOVER = "recover";
 
     public static TaskMessage advance(VideoTask task) {
         return new TaskMessage(ADVANCE, task.id(), task.version());
@@ -28,5 +30,9 @@ public record TaskMessage(
 
     public static TaskMessage sweep() {
         return new TaskMessage(SWEEP, null, null);
+    }
+
+    public static TaskMessage recover() {
+        return new TaskMessage(RECOVER, null, null);
     }
 }

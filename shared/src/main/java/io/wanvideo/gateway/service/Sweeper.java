@@ -38,6 +38,11 @@ public final class Sweeper {
     public record Report(int started, int requeued, int timedOut) {}
 
     public Report sweep() {
+        return sweep(settings.orphanGrace());
+    }
+
+    /** @param grace how overdue a slot holder's message must be before the task counts as orphaned */
+    public Report sweep(java.time.Duration grace) {
         int started = 0;
         int requeued = 0;
         int timedOut = 0;
@@ -52,7 +57,7 @@ public final class Sweeper {
                     advancer.finish(task, advancer.failed(task, TaskErrors.TIMEOUT, "The task ran upstream for more than "
                             + settings.taskTimeout().toMinutes() + " minutes (upstream task " + task.upstreamId() + ")."));
                     timedOut++;
-                } else if (task.dueMs() != null && now - task.dueMs() > settings.orphanGrace().toMillis()) {
+                } else if (task.dueMs() != null && now - task.dueMs() >= grace.toMillis()) {
                     VideoTask next = task.next().dueMs(now).build();
                     try {
                         store.transition(task, next, settings.slotsPerPool());

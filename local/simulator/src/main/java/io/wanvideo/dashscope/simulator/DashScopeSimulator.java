@@ -242,6 +242,11 @@ public final class DashScopeSimulator implements AutoCloseable {
             }
             if (fault != null && fault.kind().equals("error")) {
                 record(method, path, fault.status(), null);
+                if (fault.status() == 429) {
+                    synchronized (this) {
+                        throttled++;
+                    }
+                }
                 answer(exchange, fault.status(), error(fault.code(), "Simulated fault."));
                 return;
             }

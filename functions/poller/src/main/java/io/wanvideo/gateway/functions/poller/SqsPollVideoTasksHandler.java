@@ -108,6 +108,8 @@ public final class SqsPollVideoTasksHandler implements RequestHandler<SQSEvent, 
             deadLetters.handle(message);
         } else if (TaskMessage.SWEEP.equals(message.kind())) {
             sweeper.sweep();
+        } else if (TaskMessage.RECOVER.equals(message.kind())) {
+            sweeper.sweep(java.time.Duration.ZERO);
         } else if (TaskMessage.ADVANCE.equals(message.kind())) {
             advancer.advance(message);
         } else {

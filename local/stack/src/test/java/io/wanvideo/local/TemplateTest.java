@@ -1,0 +1,425 @@
+package io.wanvideo.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.amazonaws.services.lambda.runtime.tests.EventLoader;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.TextNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.wanvideo.dashscope.simulator.DashScopeSimulator;
+import io.wanvideo.dashscope.simulator.SimulatorSettings;
+import io.wanvideo.gateway.auth.ApiKeys;
+import io.wanvideo.gateway.config.Env;
+import io.wanvideo.gateway.json.Json;
+import io.wanvideo.gateway.queue.TaskMessage;
+import io.wanvideo.gateway.store.dynamodb.DynamoApiKeyStore;
+import io.wanvideo.gateway.store.dynamodb.DynamoTaskStore;
+import io.wanvideo.gateway.store.dynamodb.TaskTable;
+import io.wanvideo.gateway.testing.LocalAws;
+import io.wanvideo.gateway.testing.Repository;
+import io.wanvideo.gateway.testing.Specs;
+import java.io.File;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/**
+ * Holds template.yaml and the code together: every handler named exists with the right event types; each
+ * function, built from exactly the environment the template gives it, reads no variable the template does
+ * not set (and the template sets none it does not read); every AWS call the functions make in a full task
+ * lifecycle is allowed by that function's role; and the table, queues, routes and limits match the code.
+ */
+class TemplateTest {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    /** Set by the Lambda runtime (region, credentials) or only by a local run (endpoints, a plain key). */
+    private static final Set<String> NOT_FROM_TEMPLATE = Set.of("AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+            "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL_SQS",
+            "AWS_ENDPOINT_URL_SECRETS_MANAGER", "AWS_ENDPOINT_URL_SSM", "DASHSCOPE_API_KEY");
+    /** Read by the JVM, not by our code. */
+    private static final Set<String> FOR_THE_RUNTIME = Set.of("JAVA_TOOL_OPTIONS");
+
+    private static JsonNode template;
+    private static JsonNode resources;
+    private static final LocalAws aws = LocalAws.get();
+    private static DashScopeSimulator sim;
+    private static String table;
+    private static LocalAws.Queues queues;
+    private static String pollQueueArn;
+    private static final Map<String, Env> envs = new LinkedHashMap<>();
+
+    @BeforeAll
+    static void load() throws Exception {
+        template = YAML.readTree(new File(Repository.path("template.yaml")));
+        resources = template.get("Resources");
+        sim = DashScopeSimulator.start(SimulatorSettings.defaults().withTiming(0, 0.5, 0.5));
+        table = aws.newTable();
+        queues = aws.newQueues(5, 360);
+        pollQueueArn = aws.sqs().getQueueAttributes(g -> g.queueUrl(queues.pollQueueUrl())
+                .attributeNamesWithStrings("QueueArn")).attributesAsStrings().get("QueueArn");
+        runATaskThroughTheFunctionsAsTheTemplateConfiguresThem();
+    }
+
+    @AfterAll
+    static void stop() {
+        sim.close();
+    }
+
+    private static Iterable<Map.Entry<String, JsonNode>> functions() {
+        List<Map.Entry<String, JsonNode>> out = new ArrayList<>();
+        resources.fields().forEachRemaining(e -> {
+            if (e.getValue().path("Type").asText().equals("AWS::Serverless::Function")) {
+                out.add(e);
+            }
+        });
+        return out;
+    }
+
+    private static JsonNode function(String logicalId) {
+        return resources.get(logicalId).get("Properties");
+    }
+
+    /** Globals' variables, then the function's own. */
+    private static Map<String, JsonNode> templateVariables(String logicalId) {
+        Map<String, JsonNode> vars = new LinkedHashMap<>();
+        template.at("/Globals/Function/Environment/Variables").fields().forEachRemaining(e -> vars.put(e.getKey(), e.getValue()));
+        function(logicalId).at("/Environment/Variables").fields().forEachRemaining(e -> vars.put(e.getKey(), e.getValue()));
+        return vars;
+    }
+
+    /** A template value, as it resolves in this test's stand-in account. */
+    private static String resolve(JsonNode value) {
+        if (value.isValueNode()) {
+            return value.asText();
+        }
+        if (value.has("Ref")) {
+            String ref = value.get("Ref").asText();
+            return switch (ref) {
+                case "TasksTable" -> table;
+                case "PollQueue" -> queues.pollQueueUrl();
+                case "PollDeadLetterQueue" -> queues.deadLetterQueueUrl();
+                // The one substitution: the simulator stands in for DashScope.
+                case "DashScopeBaseUrl" -> sim.baseUrl();
+                default -> template.at("/Parameters/" + ref + "/Default").asText();
+            };
+        }
+        if (value.has("Fn::GetAtt")) {
+            String target = value.get("Fn::GetAtt").get(0).asText() + "." + value.get("Fn::GetAtt").get(1).asText();
+            return switch (target) {
+                case "PollQueue.Arn" -> pollQueueArn;
+                case "PollDeadLetterQueue.Arn" -> queues.deadLetterQueueArn();
+                default -> throw new AssertionError("cannot resolve " + target);
+            };
+        }
+        if (value.has("Fn::If")) {
+            // With the parameters' defaults (no secret, no parameter named) every condition here is false.
+            String condition = value.get("Fn::If").get(0).asText();
+            assertThat(condition).isIn("KeyInSecret", "KeyInParameter");
+            return resolve(value.get("Fn::If").get(2));
+        }
+        throw new AssertionError("cannot resolve " + value);
+    }
+
+    private static Env environmentFor(String logicalId) {
+        Map<String, String> env = new HashMap<>(aws.endpoints());
+        templateVariables(logicalId).forEach((name, value) -> env.put(name, resolve(value)));
+        env.put("DASHSCOPE_API_KEY", "sk-test");
+        Env e = new Env(env);
+        envs.put(logicalId, e);
+        return e;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <I, O> RequestHandler<I, O> handler(String logicalId) throws Exception {
+        String className = function(logicalId).get("Handler").asText().split("::")[0];
+        return (RequestHandler<I, O>) Class.forName(className).getConstructor(Env.class).newInstance(environmentFor(logicalId));
+    }
+
+    private static void runATaskThroughTheFunctionsAsTheTemplateConfiguresThem() throws Exception {
+        AwsCallRecorder.clear();
+        AwsCallRecorder.actingAs("setup");
+        String key = EventLoader.loadApiGatewayHttpEvent(Repository.path("events/submit-r2v.json")).getHeaders()
+                .get("authorization").substring("Bearer ".length());
+        new DynamoApiKeyStore(aws.dynamo(), table).put(ApiKeys.hash(key), "tenant-example");
+
+        AwsCallRecorder.actingAs("SubmitFunction");
+        RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> submit = handler("SubmitFunction");
+        APIGatewayV2HTTPResponse created = submit.handleRequest(
+                EventLoader.loadApiGatewayHttpEvent(Repository.path("events/submit-r2v.json")), null);
+        assertThat(created.getStatusCode()).as(created.getBody()).isEqualTo(200);
+        String id = Json.tree(created.getBody()).get("id").asText();
+
+        AwsCallRecorder.actingAs("PollerFunction");
+        RequestHandler<SQSEvent, SQSBatchResponse> poller = handler("PollerFunction");
+        DynamoTaskStore store = new DynamoTaskStore(aws.dynamo(), table, Duration.ofDays(1));
+        aws.sqs().sendMessage(s -> s.queueUrl(queues.pollQueueUrl()).messageBody(Json.write(TaskMessage.sweep())));
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (!store.find(id).orElseThrow().state().terminal()) {
+            assertThat(System.currentTimeMillis()).isLessThan(deadline);
+            deliver(poller, queues.pollQueueUrl(), pollQueueArn);
+        }
+        // And the dead-letter path: a task whose message was dead-lettered.
+        var stuck = io.wanvideo.gateway.model.VideoTask.queued("video_01kaexamp1e000000000000009", "tenant-example",
+                Specs.r2v("stuck"), System.currentTimeMillis());
+        AwsCallRecorder.actingAs("setup");
+        store.create(stuck);
+        aws.sqs().sendMessage(s -> s.queueUrl(queues.deadLetterQueueUrl()).messageBody(Json.write(TaskMessage.advance(stuck))));
+        AwsCallRecorder.actingAs("PollerFunction");
+        deliver(poller, queues.deadLetterQueueUrl(), queues.deadLetterQueueArn());
+        assertThat(store.find(stuck.id()).orElseThrow().state().terminal()).isTrue();
+
+        AwsCallRecorder.actingAs("StatusFunction");
+        RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> status = handler("StatusFunction");
+        APIGatewayV2HTTPEvent lookup = EventLoader.loadApiGatewayHttpEvent(Repository.path("events/get-video.json"));
+        lookup.setPathParameters(Map.of("id", id));
+        lookup.setRawPath("/v1/videos/" + id);
+        APIGatewayV2HTTPResponse found = status.handleRequest(lookup, null);
+        assertThat(found.getStatusCode()).as(found.getBody()).isEqualTo(200);
+        assertThat(Json.tree(found.getBody()).get("status").asText()).isEqualTo("completed");
+        AwsCallRecorder.actingAs("none");
+    }
+
+    /** What Lambda's event source mapping does, with the function's role: receive, invoke, delete. */
+    private static void deliver(RequestHandler<SQSEvent, SQSBatchResponse> poller, String url, String arn) {
+        List<Message> messages = aws.sqs().receiveMessage(r -> r.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(1)).messages();
+        if (messages.isEmpty()) {
+            return;
+        }
+        SQSEvent event = new SQSEvent();
+        List<SQSEvent.SQSMessage> records = new ArrayList<>();
+        for (Message m : messages) {
+            SQSEvent.SQSMessage r = new SQSEvent.SQSMessage();
+            r.setMessageId(m.messageId());
+            r.setBody(m.body());
+            r.setEventSourceArn(arn);
+            records.add(r);
+        }
+        event.setRecords(records);
+        assertThat(poller.handleRequest(event, null).getBatchItemFailures()).isEmpty();
+        for (Message m : messages) {
+            aws.sqs().deleteMessage(d -> d.queueUrl(url).receiptHandle(m.receiptHandle()));
+        }
+    }
+
+    @Test
+    void everyHandlerExistsWithTheEventTypesOfItsTriggers() throws Exception {
+        for (Map.Entry<String, JsonNode> f : functions()) {
+            JsonNode props = f.getValue().get("Properties");
+            Class<?> handler = Class.forName(props.get("Handler").asText().split("::")[0]);
+            assertThat(props.get("Handler").asText()).endsWith("::handleRequest");
+            Type[] types = requestHandlerTypes(handler);
+            Set<String> triggers = new HashSet<>();
+            props.get("Events").forEach(e -> triggers.add(e.get("Type").asText()));
+            assertThat(triggers).as(f.getKey()).hasSize(1);
+            if (triggers.contains("HttpApi")) {
+                assertThat(types).containsExactly(APIGatewayV2HTTPEvent.class, APIGatewayV2HTTPResponse.class);
+            } else {
+                assertThat(triggers).containsExactly("SQS");
+                assertThat(types).containsExactly(SQSEvent.class, SQSBatchResponse.class);
+            }
+            assertThat(handler.getConstructor()).as("Lambda's no-argument constructor").isNotNull();
+            assertThat(props.has("Runtime") ? props.get("Runtime").asText() : template.at("/Globals/Function/Runtime").asText())
+                    .isEqualTo("java21");
+            assertThat(props.get("Timeout").asInt()).isPositive();
+        }
+    }
+
+    private static Type[] requestHandlerTypes(Class<?> handler) {
+        for (Type type : handler.getGenericInterfaces()) {
+            if (type instanceof ParameterizedType p && p.getRawType() == RequestHandler.class) {
+                return p.getActualTypeArguments();
+            }
+        }
+        throw new AssertionError(handler + " is not a RequestHandler");
+    }
+
+    @Test
+    void eachFunctionReadsExactlyTheVariablesTheTemplateSets() {
+        assertThat(envs.keySet()).containsExactlyInAnyOrder("SubmitFunction", "PollerFunction", "StatusFunction");
+        envs.forEach((function, env) -> {
+            Set<String> set = templateVariables(function).keySet();
+            Set<String> read = new TreeSet<>(env.namesRead());
+            read.removeAll(NOT_FROM_TEMPLATE);
+            assertThat(set).as("%s: read but not set by the template", function).containsAll(read);
+            Set<String> unread = new TreeSet<>(set);
+            unread.removeAll(env.namesRead());
+            unread.removeAll(FOR_THE_RUNTIME);
+            assertThat(unread).as("%s: set by the template but never read", function).isEmpty();
+        });
+    }
+
+    @Test
+    void everyAwsCallIsAllowedByTheCallersRole() {
+        List<AwsCallRecorder.Call> calls = AwsCallRecorder.calls().stream()
+                .filter(c -> c.function().endsWith("Function")).toList();
+        assertThat(calls).extracting(AwsCallRecorder.Call::function).contains("SubmitFunction", "PollerFunction", "StatusFunction");
+        Set<String> checked = new TreeSet<>();
+        for (AwsCallRecorder.Call call : calls) {
+            JsonNode resource = templateResourceFor(call);
+            assertThat(allowed(call.function(), call.action(), resource))
+                    .as("%s may %s on %s", call.function(), call.action(), resource).isTrue();
+            checked.add(call.function() + " " + call.action() + " " + resource);
+        }
+        assertThat(checked).contains(
+                "SubmitFunction dynamodb:PutItem {\"Fn::GetAtt\":[\"TasksTable\",\"Arn\"]}",
+                "SubmitFunction sqs:SendMessage {\"Fn::GetAtt\":[\"PollQueue\",\"Arn\"]}",
+                "PollerFunction dynamodb:Query {\"Fn::Sub\":\"${TasksTable.Arn}/index/*\"}",
+                "PollerFunction sqs:ReceiveMessage {\"Fn::GetAtt\":[\"PollDeadLetterQueue\",\"Arn\"]}",
+                "StatusFunction dynamodb:GetItem {\"Fn::GetAtt\":[\"TasksTable\",\"Arn\"]}");
+    }
+
+    private static JsonNode templateResourceFor(AwsCallRecorder.Call call) {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        if (table.equals(call.resource())) {
+            if (call.index() != null) {
+                return f.objectNode().put("Fn::Sub", "${TasksTable.Arn}/index/*");
+            }
+            return getAtt("TasksTable");
+        }
+        if (queues.pollQueueUrl().equals(call.resource())) {
+            return getAtt("PollQueue");
+        }
+        if (queues.deadLetterQueueUrl().equals(call.resource())) {
+            return getAtt("PollDeadLetterQueue");
+        }
+        throw new AssertionError(call + " touches something the template does not declare");
+    }
+
+    private static JsonNode getAtt(String logicalId) {
+        ArrayNode args = JsonNodeFactory.instance.arrayNode().add(logicalId).add("Arn");
+        return JsonNodeFactory.instance.objectNode().set("Fn::GetAtt", args);
+    }
+
+    private static boolean allowed(String function, String action, JsonNode resource) {
+        String role = function(function).at("/Role/Fn::GetAtt/0").asText();
+        for (JsonNode policy : resources.at("/" + role + "/Properties/Policies")) {
+            if (policy.has("Fn::If")) {
+                continue;
+            }
+            for (JsonNode statement : policy.at("/PolicyDocument/Statement")) {
+                boolean allows = statement.get("Effect").asText().equals("Allow")
+                        && contains(statement.get("Action"), new TextNode(action))
+                        && contains(statement.get("Resource"), resource);
+                if (allows) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean contains(JsonNode listOrOne, JsonNode wanted) {
+        if (listOrOne.isArray()) {
+            for (Iterator<JsonNode> it = listOrOne.elements(); it.hasNext(); ) {
+                if (it.next().equals(wanted)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        return listOrOne.equals(wanted);
+    }
+
+    @Test
+    void thePollerIsWiredForBatchFailuresAndDeadLetters() {
+        JsonNode poller = function("PollerFunction");
+        int timeout = poller.get("Timeout").asInt();
+        JsonNode queue = resources.at("/PollQueue/Properties");
+        assertThat(queue.get("VisibilityTimeout").asInt()).isGreaterThanOrEqualTo(6 * timeout);
+        assertThat(queue.at("/RedrivePolicy/deadLetterTargetArn")).isEqualTo(getAtt("PollDeadLetterQueue"));
+        assertThat(queue.at("/RedrivePolicy/maxReceiveCount").asInt()).isEqualTo(LocalGateway.MAX_RECEIVES);
+        Set<JsonNode> sources = new HashSet<>();
+        poller.get("Events").forEach(e -> {
+            assertThat(e.at("/Properties/FunctionResponseTypes")).contains(new TextNode("ReportBatchItemFailures"));
+            sources.add(e.at("/Properties/Queue"));
+        });
+        assertThat(sources).containsExactlyInAnyOrder(getAtt("PollQueue"), getAtt("PollDeadLetterQueue"));
+        assertThat(poller.at("/Environment/Variables/DEAD_LETTER_QUEUE_ARN")).isEqualTo(getAtt("PollDeadLetterQueue"));
+        // The sweep: every minute a sweep message into the same queue, which the schedule may send to.
+        JsonNode rule = resources.at("/SweepSchedule/Properties");
+        assertThat(rule.get("ScheduleExpression").asText()).isEqualTo("rate(1 minute)");
+        assertThat(rule.at("/Targets/0/Arn")).isEqualTo(getAtt("PollQueue"));
+        assertThat(Json.read(rule.at("/Targets/0/Input").asText(), TaskMessage.class)).isEqualTo(TaskMessage.sweep());
+        assertThat(resources.at("/PollQueuePolicy/Properties/PolicyDocument/Statement/0/Principal/Service").asText())
+                .isEqualTo("events.amazonaws.com");
+    }
+
+    @Test
+    void theTableIsTheOneTheCodeExpects() {
+        JsonNode declared = resources.at("/TasksTable/Properties");
+        CreateTableRequest expected = TaskTable.createRequest("any");
+        assertThat(declared.get("BillingMode").asText()).isEqualTo("PAY_PER_REQUEST");
+        assertThat(declared.at("/KeySchema/0/AttributeName").asText()).isEqualTo(TaskTable.PK);
+        Map<String, String> attributes = new HashMap<>();
+        declared.get("AttributeDefinitions").forEach(a -> attributes.put(a.get("AttributeName").asText(), a.get("AttributeType").asText()));
+        Map<String, String> expectedAttributes = new HashMap<>();
+        expected.attributeDefinitions().forEach(a -> expectedAttributes.put(a.attributeName(), a.attributeTypeAsString()));
+        assertThat(attributes).isEqualTo(expectedAttributes);
+        Map<String, String> indexes = new HashMap<>();
+        declared.get("GlobalSecondaryIndexes").forEach(i -> indexes.put(i.get("IndexName").asText(),
+                i.at("/KeySchema/0/AttributeName").asText() + "/" + i.at("/KeySchema/1/AttributeName").asText() + "/"
+                        + i.at("/Projection/ProjectionType").asText()));
+        Map<String, String> expectedIndexes = new HashMap<>();
+        for (GlobalSecondaryIndex i : expected.globalSecondaryIndexes()) {
+            expectedIndexes.put(i.indexName(), i.keySchema().get(0).attributeName() + "/" + i.keySchema().get(1).attributeName()
+                    + "/" + i.projection().projectionTypeAsString());
+        }
+        assertThat(indexes).isEqualTo(expectedIndexes);
+        assertThat(declared.at("/TimeToLiveSpecification/AttributeName").asText()).isEqualTo(TaskTable.TTL);
+        assertThat(indexes).containsKey(TaskTable.BY_TENANT_INDEX);
+    }
+
+    @Test
+    void theLocalStackServesTheTemplatesRoutes() {
+        Set<String> declared = new TreeSet<>();
+        for (Map.Entry<String, JsonNode> f : functions()) {
+            f.getValue().at("/Properties/Events").forEach(e -> {
+                if (e.get("Type").asText().equals("HttpApi")) {
+                    JsonNode p = e.get("Properties");
+                    declared.add(p.has("Path") ? p.get("Method").asText() + " " + p.get("Path").asText() + " " + f.getKey()
+                            : "$default " + f.getKey());
+                }
+            });
+        }
+        Set<String> local = new TreeSet<>();
+        LocalGateway.ROUTES.forEach(r -> local.add(r.method() + " " + r.path() + " " + r.function()));
+        local.add("$default " + LocalGateway.DEFAULT_ROUTE_FUNCTION);
+        assertThat(local).isEqualTo(declared);
+    }
+
+    @Test
+    void theDashScopeKeyIsASecretReferenceNotAValue() {
+        template.get("Parameters").fields().forEachRemaining(p -> {
+            String name = p.getKey().toLowerCase(java.util.Locale.ROOT);
+            if (name.contains("key")) {
+                assertThat(p.getKey()).isIn("DashScopeApiKeySecretArn", "DashScopeApiKeyParameterName");
+                assertThat(p.getValue().path("Default").asText()).isEmpty();
+            }
+        });
+        JsonNode vars = function("PollerFunction").at("/Environment/Variables");
+        assertThat(vars.has("DASHSCOPE_API_KEY")).isFalse();
+        assertThat(template.at("/Rules/DashScopeKeyGiven")).isNotNull();
+    }
+}
