@@ -65,6 +65,14 @@ public record LogNormal(double medianSeconds, double sigma) {
         return mean() * upperTail(z - sigma) / tail;
     }
 
+    /** E[G; G <= t], the mean of the part of the distribution up to t. */
+    public double partialMean(double t) {
+        if (t <= 0) {
+            return 0;
+        }
+        return mean() * (1 - upperTail(z(t) - sigma));
+    }
+
     public double quantile(double p) {
         return medianSeconds * Math.exp(sigma * inverseNormal(p));
     }

@@ -1,36 +1,53 @@
 package io.wanvideo.gateway.schedule;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * When to query the upstream next.
  *
- * <p>One early query catches fast refusals. After it, queries are spread with density
- * n(t) = sqrt(λ·h(t)/2), where h is the hazard rate of the task's expected generation time (the chance
- * per second that a task still running at t finishes now). That density minimises queries + λ × delay
- * (Keller's inspection-density rule): queries are sparse while completion is unlikely, dense where it is
- * likely, and thin out again in the tail, capped at {@code maxIntervalSeconds}. Each next query falls where
- * the density accumulated since the last one reaches 1.
+ * <p>One early query catches fast refusals. After it, queries follow the schedule that minimises
+ * expected queries + λ × expected detection delay for the task's expected generation-time distribution: found
+ * by dynamic programming over whole seconds (the granularity of SQS delays) and cached per distribution. It
+ * leaves the stretch where completion is unlikely unqueried, queries densely where completion is likely, and
+ * spaces queries out again in the far tail.
  *
  * <p>Past the 99th percentile the expected distribution evidently does not describe this task (a stuck or
  * unusually slow one), so the interval also grows with the overrun: at least a quarter of the time since that
- * percentile, a geometric backoff up to the cap.
+ * percentile, up to {@code backoffCapSeconds}.
  *
- * <p>λ, the price of one second of detection delay in queries, is the larger of a floor and
+ * <p>λ, the price of one second of delay in queries, is the larger of {@code lambdaFloor} and
  * {@code relativePrecision / median}: a fast upstream (the simulator, seconds) is watched as closely in
  * proportion as a slow one is in absolute terms.
  */
 public final class PollPlanner {
+    /** SQS delays stop at 15 minutes. */
+    public static final int MAX_DELAY_SECONDS = 900;
+    private static final int CACHED_PLANS = 512;
+
     /**
      * @param lambdaFloor       queries worth one second of delay, at least
      * @param relativePrecision κ: λ is at least κ / median
      * @param earlyFraction     the early query at this fraction of the median...
      * @param earlyMaxSeconds   ...but no later than this
+     * @param backoffCapSeconds the longest interval once a task has overrun its 99th percentile
      */
     public record Settings(double lambdaFloor, double relativePrecision, double earlyFraction, double earlyMaxSeconds,
-            int minIntervalSeconds, int maxIntervalSeconds) {
-        public static final Settings DEFAULT = new Settings(0.5, 100, 0.05, 10, 1, 60);
+            int minIntervalSeconds, int backoffCapSeconds) {
+        public static final Settings DEFAULT = new Settings(1.8, 200, 0.05, 10, 1, 60);
     }
 
+    private record Key(double median, double sigma, double lambda) {}
+
     private final Settings settings;
+    private final Map<Key, int[]> plans = new LinkedHashMap<>(64, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Key, int[]> eldest) {
+            return size() > CACHED_PLANS;
+        }
+    };
 
     public PollPlanner(Settings settings) {
         this.settings = settings;
@@ -48,39 +65,82 @@ public final class PollPlanner {
      * @param expected generation time, counted from the run origin
      * @param elapsed  seconds since the run origin now
      * @param polls    queries made so far
-     * @return whole seconds from now to the next query (SQS delays are whole seconds)
+     * @return whole seconds from now to the next query
      */
     public int nextDelaySeconds(LogNormal expected, double elapsed, int polls) {
         double median = expected.medianSeconds();
         if (polls == 0) {
             double early = Math.min(settings.earlyMaxSeconds(), settings.earlyFraction() * median);
             if (elapsed < early) {
-                return clamp(Math.round(early - elapsed));
+                return clamp(early - elapsed);
             }
         }
         double lambda = Math.max(settings.lambdaFloor(), settings.relativePrecision() / median);
-        double step = Math.max(median / 2000, 0.01);
-        double limit = settings.maxIntervalSeconds();
-        double accumulated = 0;
-        double u = Math.max(elapsed, 0);
-        double end = u + limit;
-        while (u < end) {
-            double mid = u + step / 2;
-            accumulated += Math.sqrt(lambda * expected.hazard(mid) / 2) * step;
-            u += step;
-            if (accumulated >= 1) {
-                break;
-            }
-        }
-        double interval = u - elapsed;
+        int[] next = plan(expected, lambda);
+        int now = (int) Math.floor(Math.max(0, elapsed));
+        double interval = now < next.length ? next[now] - elapsed : settings.backoffCapSeconds();
         double overrun = elapsed - expected.quantile(0.99);
         if (overrun > 0) {
-            interval = Math.max(interval, overrun / 4);
+            interval = Math.max(interval, Math.min(settings.backoffCapSeconds(), overrun / 4));
         }
-        return clamp(Math.round(interval));
+        return clamp(interval);
     }
 
-    private int clamp(long seconds) {
-        return (int) Math.max(settings.minIntervalSeconds(), Math.min(settings.maxIntervalSeconds(), seconds));
+    private int clamp(double seconds) {
+        return (int) Math.max(settings.minIntervalSeconds(), Math.min(MAX_DELAY_SECONDS, Math.ceil(seconds - 1e-9)));
+    }
+
+    private int[] plan(LogNormal expected, double lambda) {
+        Key key = new Key(expected.medianSeconds(), expected.sigma(), lambda);
+        synchronized (plans) {
+            int[] cached = plans.get(key);
+            if (cached != null) {
+                return cached;
+            }
+        }
+        int[] plan = optimalSchedule(expected, lambda);
+        synchronized (plans) {
+            plans.put(key, plan);
+        }
+        return plan;
+    }
+
+    /**
+     * next[t] is the best time for the query after one made at second t. With F the distribution function and
+     * S = 1 − F, the expected cost still to come after a query at t (the task not finished yet) is
+     * C(t) = min over s > t of S(t) (the query at s is made) + λ·E[(s − G); t < G ≤ s] (delay of the
+     * completions it catches) + C(s). Solved backwards from a horizon beyond which one task in a million runs.
+     */
+    static int[] optimalSchedule(LogNormal g, double lambda) {
+        int horizon = (int) Math.min(Math.ceil(g.quantile(1 - 1e-6)), 200_000);
+        double[] cdf = new double[horizon + 1];
+        double[] partial = new double[horizon + 1];
+        for (int t = 1; t <= horizon; t++) {
+            cdf[t] = g.cdf(t);
+            partial[t] = g.partialMean(t);
+        }
+        double[] cost = new double[horizon + 1];
+        int[] next = new int[horizon + 1];
+        cost[horizon] = 1 - cdf[horizon];
+        next[horizon] = horizon + 1;
+        int median = (int) Math.ceil(g.medianSeconds());
+        // Before the median a query may skip the whole unlikely stretch; after it, gaps are short.
+        int lateWindow = Math.max(60, median / 2);
+        for (int t = horizon - 1; t >= 0; t--) {
+            double survival = 1 - cdf[t];
+            int farthest = t <= median ? horizon : Math.min(horizon, t + lateWindow);
+            double best = Double.MAX_VALUE;
+            int bestNext = t + 1;
+            for (int s = t + 1; s <= farthest; s++) {
+                double c = survival + lambda * (s * (cdf[s] - cdf[t]) - (partial[s] - partial[t])) + cost[s];
+                if (c < best) {
+                    best = c;
+                    bestNext = s;
+                }
+            }
+            cost[t] = best;
+            next[t] = bestNext;
+        }
+        return next;
     }
 }

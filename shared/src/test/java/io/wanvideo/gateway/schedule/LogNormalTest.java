@@ -34,6 +34,17 @@ class LogNormalTest {
     }
 
     @Test
+    void partialMeanIntegratesTheDensity() {
+        double sum = 0;
+        double step = 0.01;
+        for (double t = step / 2; t < 130; t += step) {
+            sum += t * g.density(t) * step;
+        }
+        assertThat(g.partialMean(130)).isCloseTo(sum, within(1e-3));
+        assertThat(g.partialMean(1e6)).isCloseTo(g.mean(), within(1e-6));
+    }
+
+    @Test
     void meanGivenRunningPastTIsAlwaysBeyondT() {
         assertThat(g.meanGiven(0)).isCloseTo(g.mean(), within(1e-9));
         double previous = 0;
