@@ -54,7 +54,6 @@ public record LocalOptions(
 
     public static LocalOptions parse(Map<String, String> env, String[] args) {
         int port = integer(env, "PORT", 3000);
-        int simPort = integer(env, "SIM_PORT", port == 0 ? 0 : port + 1);
         Path data = blank(env.get("DATA_DIR")) ? null : Path.of(env.get("DATA_DIR"));
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -64,6 +63,7 @@ public record LocalOptions(
                 default -> throw new UsageException("unknown argument " + args[i]);
             }
         }
+        int simPort = integer(env, "SIM_PORT", port == 0 ? 0 : port + 1);
         Map<String, String> keys = new LinkedHashMap<>();
         if (blank(env.get("LOCAL_API_KEYS"))) {
             keys.put(DEVELOPMENT_KEY, DEVELOPMENT_TENANT);

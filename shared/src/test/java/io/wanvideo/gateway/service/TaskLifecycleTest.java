@@ -272,6 +272,37 @@ class TaskLifecycleTest {
     }
 
     @Test
+    void createsAndQueriesStayWithinTheRateLimitsAcrossConcurrentPollers() throws Exception {
+        // 30 slots and a simulator that would run 100 at once: only the rate gates hold the calls back, and the
+        // simulator answers 429 to any create beyond 5 in a second (per model) or query beyond 20 in a second.
+        gateway = new GatewayHarness(SimulatorSettings.defaults().withTiming(0, 3, 3)
+                .withConcurrency(100, SimulatorSettings.ConcurrencyMode.REJECT), GatewayHarness.quickSettings(30));
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            ids.add(submit(i % 2 == 0 ? r2v("burst " + i) : i2v("burst " + i)));
+        }
+        gateway.pumpUntil(() -> ids.stream().allMatch(this::terminal), Duration.ofSeconds(90));
+        assertThat(ids).allMatch(id -> gateway.task(id).state() == TaskState.COMPLETED);
+        assertThat(simStat("throttled")).isZero();
+        List<Map<String, Object>> calls = gateway.sim.calls();
+        assertThat(mostInOneSecond(calls, c -> c.get("path").toString().endsWith("video-synthesis"))).isBetween(1, 10);
+        assertThat(mostInOneSecond(calls, c -> c.get("path").toString().startsWith("/api/v1/tasks/"))).isBetween(1, 20);
+    }
+
+    /** The most calls matching {@code which} that fell within any one-second window. */
+    private static int mostInOneSecond(List<Map<String, Object>> calls, java.util.function.Predicate<Map<String, Object>> which) {
+        List<Long> times = calls.stream().filter(which).map(c -> ((Number) c.get("at_ms")).longValue()).sorted().toList();
+        int most = 0;
+        for (int i = 0, j = 0; i < times.size(); i++) {
+            while (times.get(i) - times.get(j) >= 1000) {
+                j++;
+            }
+            most = Math.max(most, i - j + 1);
+        }
+        return most;
+    }
+
+    @Test
     void aBacklogCostsNoQueueTrafficWhileItWaits() throws Exception {
         gateway = new GatewayHarness(SimulatorSettings.defaults().withTiming(0, 4, 4), GatewayHarness.quickSettings(1));
         String running = submit(r2v("holder"));

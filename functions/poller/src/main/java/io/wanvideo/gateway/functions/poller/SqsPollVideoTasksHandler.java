@@ -5,8 +5,8 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.wanvideo.gateway.config.DashScopeKeys;
-import io.wanvideo.gateway.config.DynamoDbClients;
 import io.wanvideo.gateway.config.Env;
+import io.wanvideo.gateway.config.GatewayTable;
 import io.wanvideo.gateway.config.GatewaySettings;
 import io.wanvideo.gateway.config.SqsClients;
 import io.wanvideo.gateway.json.Json;
@@ -19,8 +19,6 @@ import io.wanvideo.gateway.service.PollerSettings;
 import io.wanvideo.gateway.service.Sweeper;
 import io.wanvideo.gateway.service.TaskAdvancer;
 import io.wanvideo.gateway.store.TaskStore;
-import io.wanvideo.gateway.store.dynamodb.DynamoRateGate;
-import io.wanvideo.gateway.store.dynamodb.DynamoTaskStore;
 import io.wanvideo.gateway.upstream.dashscope.DashScopeClient;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -30,7 +28,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * The poll queue's consumer (and its dead-letter queue's). Messages of a batch are independent and handled
@@ -52,16 +49,14 @@ public final class SqsPollVideoTasksHandler implements RequestHandler<SQSEvent, 
     }
 
     public SqsPollVideoTasksHandler(Env env) {
-        Clock clock = Clock.systemUTC();
-        DynamoDbClient dynamo = DynamoDbClients.create(env);
-        String table = GatewaySettings.tableName(env);
-        TaskStore store = new DynamoTaskStore(dynamo, table, GatewaySettings.retention(env));
+        GatewayTable table = GatewayTable.connect(env, Clock.systemUTC());
+        TaskStore store = table.tasks();
         TaskQueue queue = new SqsTaskQueue(SqsClients.create(env), env.required("QUEUE_URL"));
         PollerSettings settings = GatewaySettings.poller(env);
-        DashScopeClient upstream = new DashScopeClient(GatewaySettings.dashScope(env), DashScopeKeys.resolve(env), clock);
-        this.advancer = new TaskAdvancer(store, queue, upstream, new DynamoRateGate(dynamo, table, clock),
-                GatewaySettings.generationTimes(env), new PollPlanner(), settings, clock);
-        this.sweeper = new Sweeper(store, queue, advancer, settings, clock);
+        DashScopeClient upstream = new DashScopeClient(GatewaySettings.dashScope(env), DashScopeKeys.resolve(env), table.clock());
+        this.advancer = new TaskAdvancer(store, queue, upstream, table.rateGate(), GatewaySettings.generationTimes(env),
+                new PollPlanner(), settings, table.clock());
+        this.sweeper = new Sweeper(store, queue, advancer, settings, table.clock());
         this.deadLetters = new DeadLetters(store, advancer);
         this.deadLetterQueueArn = env.required("DEAD_LETTER_QUEUE_ARN");
         this.workers = Executors.newFixedThreadPool(10, r -> {

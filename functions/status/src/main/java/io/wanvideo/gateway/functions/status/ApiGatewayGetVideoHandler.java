@@ -9,16 +9,13 @@ import io.wanvideo.gateway.api.ApiGatewayEndpoint;
 import io.wanvideo.gateway.api.ApiRequest;
 import io.wanvideo.gateway.api.ApiResponse;
 import io.wanvideo.gateway.auth.Authenticator;
-import io.wanvideo.gateway.config.DynamoDbClients;
 import io.wanvideo.gateway.config.Env;
+import io.wanvideo.gateway.config.GatewayTable;
 import io.wanvideo.gateway.config.GatewaySettings;
 import io.wanvideo.gateway.service.LookupVideo;
-import io.wanvideo.gateway.store.dynamodb.DynamoApiKeyStore;
-import io.wanvideo.gateway.store.dynamodb.DynamoTaskStore;
 import java.time.Clock;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * GET /v1/videos/{id}, and the API's $default route: every request no other route takes lands here and is
@@ -37,12 +34,9 @@ public final class ApiGatewayGetVideoHandler implements RequestHandler<APIGatewa
     }
 
     public ApiGatewayGetVideoHandler(Env env) {
-        Clock clock = Clock.systemUTC();
-        DynamoDbClient dynamo = DynamoDbClients.create(env);
-        String table = GatewaySettings.tableName(env);
-        this.authenticator = new Authenticator(new DynamoApiKeyStore(dynamo, table), clock, GatewaySettings.apiKeyCache(env));
-        this.lookup = new LookupVideo(new DynamoTaskStore(dynamo, table, GatewaySettings.retention(env)),
-                GatewaySettings.generationTimes(env), clock);
+        GatewayTable table = GatewayTable.connect(env, Clock.systemUTC());
+        this.authenticator = table.authenticator(env);
+        this.lookup = new LookupVideo(table.tasks(), GatewaySettings.generationTimes(env), table.clock());
     }
 
     @Override

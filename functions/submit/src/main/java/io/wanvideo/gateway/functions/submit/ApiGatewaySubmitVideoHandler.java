@@ -8,16 +8,13 @@ import io.wanvideo.gateway.api.ApiGatewayEndpoint;
 import io.wanvideo.gateway.api.ApiResponse;
 import io.wanvideo.gateway.api.JsonBodies;
 import io.wanvideo.gateway.auth.Authenticator;
-import io.wanvideo.gateway.config.DynamoDbClients;
 import io.wanvideo.gateway.config.Env;
+import io.wanvideo.gateway.config.GatewayTable;
 import io.wanvideo.gateway.config.GatewaySettings;
 import io.wanvideo.gateway.config.SqsClients;
 import io.wanvideo.gateway.queue.sqs.SqsTaskQueue;
 import io.wanvideo.gateway.service.SubmitVideo;
-import io.wanvideo.gateway.store.dynamodb.DynamoApiKeyStore;
-import io.wanvideo.gateway.store.dynamodb.DynamoTaskStore;
 import java.time.Clock;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** POST /v1/videos. Answers the task object, status queued, at once. */
 public final class ApiGatewaySubmitVideoHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
@@ -31,12 +28,10 @@ public final class ApiGatewaySubmitVideoHandler implements RequestHandler<APIGat
     }
 
     public ApiGatewaySubmitVideoHandler(Env env) {
-        Clock clock = Clock.systemUTC();
-        DynamoDbClient dynamo = DynamoDbClients.create(env);
-        String table = GatewaySettings.tableName(env);
-        this.authenticator = new Authenticator(new DynamoApiKeyStore(dynamo, table), clock, GatewaySettings.apiKeyCache(env));
-        this.submit = new SubmitVideo(new DynamoTaskStore(dynamo, table, GatewaySettings.retention(env)),
-                new SqsTaskQueue(SqsClients.create(env), env.required("QUEUE_URL")), GatewaySettings.generationTimes(env), clock);
+        GatewayTable table = GatewayTable.connect(env, Clock.systemUTC());
+        this.authenticator = table.authenticator(env);
+        this.submit = new SubmitVideo(table.tasks(), new SqsTaskQueue(SqsClients.create(env), env.required("QUEUE_URL")),
+                GatewaySettings.generationTimes(env), table.clock());
         this.maxBodyBytes = GatewaySettings.maxBodyBytes(env);
     }
 

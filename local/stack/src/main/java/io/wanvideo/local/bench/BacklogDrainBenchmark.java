@@ -1,0 +1,130 @@
+package io.wanvideo.local.bench;
+
+import io.wanvideo.dashscope.simulator.SimulatorSettings;
+import io.wanvideo.gateway.json.Json;
+import io.wanvideo.gateway.model.TaskState;
+import io.wanvideo.gateway.model.VideoTask;
+import io.wanvideo.gateway.store.dynamodb.DynamoTaskStore;
+import io.wanvideo.local.LocalGateway;
+import io.wanvideo.local.LocalOptions;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Many tasks submitted at once to the local stack, against the simulator with 5 slots: how close the gateway
+ * comes to the physical limit of keeping every slot busy, and how soon a finished task shows as completed.
+ *
+ * <p>Reports makespan (first submission to last task showing completed) over the ideal makespan (the sum of
+ * the run times the simulator drew, divided by the slots), the most tasks the simulator saw running at once,
+ * failures, and the p50 and p95 delay between a task finishing upstream and its record showing completed.
+ * Run: {@code ./bench backlog-drain [tasks=200] [runSeconds=10-30] [pendingSeconds=0]}.
+ */
+public final class BacklogDrainBenchmark {
+    public static void main(String[] args) throws Exception {
+        int count = args.length > 0 ? Integer.parseInt(args[0]) : 200;
+        String[] run = (args.length > 1 ? args[1] : "10-30").split("-");
+        double runMin = Double.parseDouble(run[0]);
+        double runMax = run.length > 1 ? Double.parseDouble(run[1]) : runMin;
+        double pending = args.length > 2 ? Double.parseDouble(args[2]) : 0;
+        int slots = 5;
+        SimulatorSettings sim = SimulatorSettings.defaults().withTiming(pending, runMin, runMax);
+        System.out.printf("Backlog drain: %d r2v tasks at once, %d slots, simulated run %s-%s s, PENDING %s s%n", count, slots,
+                runMin, runMax, pending);
+        try (LocalGateway gateway = LocalGateway.start(LocalOptions.forTests(sim, Map.of("SLOTS_PER_MODEL", Integer.toString(slots))))) {
+            DynamoTaskStore store = new DynamoTaskStore(gateway.dynamo(), gateway.functionEnvironment().get("TABLE_NAME"), Duration.ofDays(1));
+            HttpClient http = HttpClient.newHttpClient();
+            ExecutorService clients = Executors.newFixedThreadPool(16);
+            long start = System.currentTimeMillis();
+            List<Future<String>> submissions = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                String body = "{\"model\":\"wan2.7-r2v\",\"prompt\":\"benchmark task " + i + "\",\"size\":\"720P\","
+                        + "\"media\":[{\"type\":\"reference_image\",\"url\":\"https://example.com/" + i + ".png\"}]}";
+                submissions.add(clients.submit(() -> {
+                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(gateway.url().resolve("/v1/videos"))
+                            .header("Authorization", "Bearer " + LocalOptions.DEVELOPMENT_KEY)
+                            .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    if (r.statusCode() != 200) {
+                        throw new IllegalStateException("submit answered " + r.statusCode() + ": " + r.body());
+                    }
+                    return Json.tree(r.body()).get("id").asText();
+                }));
+            }
+            List<String> ids = new ArrayList<>();
+            for (Future<String> f : submissions) {
+                ids.add(f.get());
+            }
+            clients.shutdown();
+            long submitted = System.currentTimeMillis();
+            System.out.printf("  all %d submitted in %d ms%n", count, submitted - start);
+
+            Map<String, VideoTask> done = new HashMap<>();
+            long lastReport = 0;
+            while (done.size() < count) {
+                for (String id : ids) {
+                    if (!done.containsKey(id)) {
+                        VideoTask task = store.find(id).orElseThrow();
+                        if (task.state().terminal()) {
+                            done.put(id, task);
+                        }
+                    }
+                }
+                if (System.currentTimeMillis() - lastReport > 60_000) {
+                    lastReport = System.currentTimeMillis();
+                    System.out.printf("  %4d s: %d of %d finished%n", (lastReport - start) / 1000, done.size(), count);
+                }
+                Thread.sleep(500);
+            }
+
+            Map<String, Map<String, Object>> upstream = new HashMap<>();
+            for (Map<String, Object> t : gateway.simulator().tasks()) {
+                upstream.put((String) t.get("task_id"), t);
+            }
+            double runSum = 0;
+            long lastCompleted = 0;
+            int failures = 0;
+            List<Long> delays = new ArrayList<>();
+            for (VideoTask task : done.values()) {
+                if (task.state() != TaskState.COMPLETED) {
+                    failures++;
+                    continue;
+                }
+                Map<String, Object> up = upstream.get(task.upstreamId());
+                long upStart = ((Number) up.get("start_ms")).longValue();
+                long upEnd = ((Number) up.get("end_ms")).longValue();
+                runSum += (upEnd - upStart) / 1000.0;
+                delays.add(task.completedMs() - upEnd);
+                lastCompleted = Math.max(lastCompleted, task.completedMs());
+            }
+            long[] sorted = delays.stream().mapToLong(Long::longValue).sorted().toArray();
+            double makespan = (lastCompleted - start) / 1000.0;
+            double ideal = runSum / slots;
+            var stats = gateway.simulator().stats();
+            System.out.printf("  makespan %.1f s, ideal %.1f s (sum of run times %.0f s / %d slots)%n", makespan, ideal, runSum, slots);
+            System.out.printf("makespan / ideal:          %.3f   (target <= 1.10)%n", makespan / ideal);
+            System.out.printf("most running at once:      %d      (max_concurrent %d, max_running %d; target <= %d)%n",
+                    Math.max(stats.get("max_concurrent").asInt(), stats.get("max_running").asInt()),
+                    stats.get("max_concurrent").asInt(), stats.get("max_running").asInt(), slots);
+            System.out.printf("failures:                  %d      (target 0)%n", failures);
+            System.out.printf("finish-to-completed delay: p50 %.2f s, p95 %.2f s, max %.2f s   (target p95 < 3 s)%n",
+                    percentile(sorted, 0.50) / 1000.0, percentile(sorted, 0.95) / 1000.0, sorted[sorted.length - 1] / 1000.0);
+            System.out.printf("upstream calls:            %d creates, %d queries (%.1f per task), %d throttled%n",
+                    stats.get("create_calls").asInt(), stats.get("query_calls").asInt(),
+                    stats.get("query_calls").asDouble() / count, stats.get("throttled").asInt());
+        }
+    }
+
+    private static long percentile(long[] sorted, double p) {
+        return sorted[Math.max(0, (int) Math.ceil(p * sorted.length) - 1)];
+    }
+
+}
