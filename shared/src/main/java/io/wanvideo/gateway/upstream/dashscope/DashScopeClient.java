@@ -113,7 +113,7 @@ public final class DashScopeClient implements VideoUpstream {
 
     @Override
     public UpstreamTask query(String upstreamTaskId) {
-        HttpResponse<String> response = get(TASKS_PATH + upstreamTaskId, "GET", null);
+        HttpResponse<String> response = callTasksApi(TASKS_PATH + upstreamTaskId, null);
         if (response.statusCode() != 200) {
             throw refusal(response);
         }
@@ -130,17 +130,18 @@ public final class DashScopeClient implements VideoUpstream {
 
     @Override
     public void cancel(String upstreamTaskId) {
-        HttpResponse<String> response = get(TASKS_PATH + upstreamTaskId + "/cancel", "POST", "");
+        HttpResponse<String> response = callTasksApi(TASKS_PATH + upstreamTaskId + "/cancel", "");
         if (response.statusCode() != 200) {
             throw refusal(response);
         }
     }
 
-    private HttpResponse<String> get(String path, String method, String body) {
+    /** Query (GET) and cancel (POST with a body): unlike a create, repeating one of these does no harm. */
+    private HttpResponse<String> callTasksApi(String path, String body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(settings.baseUrl().resolve(path))
                 .timeout(settings.queryTimeout())
                 .header("Authorization", "Bearer " + apiKey);
-        request = body == null ? request.GET() : request.method(method, HttpRequest.BodyPublishers.ofString(body));
+        request = body == null ? request.GET() : request.POST(HttpRequest.BodyPublishers.ofString(body));
         try {
             return queryClient.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (HttpTimeoutException e) {

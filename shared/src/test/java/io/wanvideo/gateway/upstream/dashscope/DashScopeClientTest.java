@@ -122,6 +122,23 @@ class DashScopeClientTest {
     }
 
     @Test
+    void cancelsAPendingTaskAndIsRefusedForARunningOne() {
+        DashScopeSimulator slowStart = DashScopeSimulator.start(SimulatorSettings.defaults().withTiming(5, 5, 5), 0, now::get);
+        try {
+            DashScopeClient c = new DashScopeClient(DashScopeClient.Settings.defaults(URI.create(slowStart.baseUrl())), "sk",
+                    Clock.systemUTC());
+            String pending = c.create(Specs.r2v("x"));
+            c.cancel(pending);
+            assertThat(c.query(pending).status()).isEqualTo("CANCELED");
+            String running = c.create(Specs.i2v("y"));
+            now.addAndGet(6_000);
+            assertThat(refusal(() -> c.cancel(running)).kind()).isEqualTo(Kind.PERMANENT);
+        } finally {
+            slowStart.close();
+        }
+    }
+
+    @Test
     void anUnknownTaskIsUnknown() {
         assertThat(client.query("no-such-task").status()).isEqualTo("UNKNOWN");
     }
