@@ -66,7 +66,6 @@ public final class LocalGateway implements AutoCloseable {
     private DynamoDbClient dynamo;
     private String queueUrl;
     private Map<String, String> functionEnv;
-    private long startedInMs;
 
     private LocalGateway(LocalOptions options) {
         this.options = options;
@@ -84,7 +83,6 @@ public final class LocalGateway implements AutoCloseable {
     }
 
     private void startAll() throws IOException {
-        long t0 = System.currentTimeMillis();
         Map<String, String> aws = options.externalAws();
         boolean externalDynamo = aws.containsKey("TABLE_NAME") || aws.containsKey("AWS_ENDPOINT_URL_DYNAMODB")
                 || aws.containsKey("AWS_ENDPOINT_URL");
@@ -198,7 +196,6 @@ public final class LocalGateway implements AutoCloseable {
                 ROUTES.stream().map(r -> HttpFront.Route.of(r.method(), r.path(), functions.get(r.function()))).toList(),
                 functions.get(DEFAULT_ROUTE_FUNCTION));
         resources.add(0, front);
-        startedInMs = System.currentTimeMillis() - t0;
     }
 
     /**
@@ -261,10 +258,6 @@ public final class LocalGateway implements AutoCloseable {
     /** The environment the functions were given, as template.yaml would give it. */
     public Map<String, String> functionEnvironment() {
         return Map.copyOf(functionEnv);
-    }
-
-    public long startedInMs() {
-        return startedInMs;
     }
 
     @Override

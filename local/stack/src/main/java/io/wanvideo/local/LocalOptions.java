@@ -98,11 +98,6 @@ public record LocalOptions(
                 pollerConcurrency, batchSize, sweepEvery, retryFailedAfter, true, functionEnvironment, externalAws);
     }
 
-    public LocalOptions withApiKeys(Map<String, String> keys) {
-        return new LocalOptions(port, simulatorPort, dataDir, keys, dashScopeApiKey, dashScopeBaseUrl, simulator,
-                pollerConcurrency, batchSize, sweepEvery, retryFailedAfter, duplicateDeliveries, functionEnvironment, externalAws);
-    }
-
     public boolean usesSimulator() {
         return dashScopeApiKey == null;
     }

@@ -43,11 +43,6 @@ public final class ApiRequest {
         return params == null ? null : params.get(name);
     }
 
-    public String queryParameter(String name) {
-        Map<String, String> params = event.getQueryStringParameters();
-        return params == null ? null : params.get(name);
-    }
-
     /** The body as bytes, decoded if API Gateway delivered it base64-encoded. */
     public byte[] bodyBytes() {
         String body = event.getBody();

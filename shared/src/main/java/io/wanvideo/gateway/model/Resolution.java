@@ -7,24 +7,18 @@ import java.util.Optional;
 
 /** Output resolution tier (the public `size`, the upstream `resolution`). */
 public enum Resolution {
-    P720("720P", 720),
-    P1080("1080P", 1080);
+    P720("720P"),
+    P1080("1080P");
 
     private final String wire;
-    private final int lines;
 
-    Resolution(String wire, int lines) {
+    Resolution(String wire) {
         this.wire = wire;
-        this.lines = lines;
     }
 
     @JsonValue
     public String wire() {
         return wire;
-    }
-
-    public int lines() {
-        return lines;
     }
 
     @JsonCreator

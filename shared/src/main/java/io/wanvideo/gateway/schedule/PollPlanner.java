@@ -1,5 +1,6 @@
 package io.wanvideo.gateway.schedule;
 
+import io.wanvideo.gateway.queue.TaskQueue;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -21,8 +22,6 @@ import java.util.Map;
  * proportion as a slow one is in absolute terms.
  */
 public final class PollPlanner {
-    /** SQS delays stop at 15 minutes. */
-    public static final int MAX_DELAY_SECONDS = 900;
     private static final int CACHED_PLANS = 512;
 
     /**
@@ -57,10 +56,6 @@ public final class PollPlanner {
         this(Settings.DEFAULT);
     }
 
-    public Settings settings() {
-        return settings;
-    }
-
     /**
      * @param expected generation time, counted from the run origin
      * @param elapsed  seconds since the run origin now
@@ -87,7 +82,7 @@ public final class PollPlanner {
     }
 
     private int clamp(double seconds) {
-        return (int) Math.max(settings.minIntervalSeconds(), Math.min(MAX_DELAY_SECONDS, Math.ceil(seconds - 1e-9)));
+        return (int) Math.max(settings.minIntervalSeconds(), Math.min(TaskQueue.MAX_DELAY_SECONDS, Math.ceil(seconds - 1e-9)));
     }
 
     private int[] plan(LogNormal expected, double lambda) {

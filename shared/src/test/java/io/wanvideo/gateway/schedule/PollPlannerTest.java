@@ -53,7 +53,7 @@ class PollPlannerTest {
             LogNormal g = new LogNormal(median, 0.4);
             for (double t = 0; t < 10 * median; t += median / 7) {
                 int d = planner.nextDelaySeconds(g, t, 1);
-                assertThat(d).isBetween(1, PollPlanner.MAX_DELAY_SECONDS);
+                assertThat(d).isBetween(1, io.wanvideo.gateway.queue.TaskQueue.MAX_DELAY_SECONDS);
             }
         }
     }

@@ -106,10 +106,6 @@ public final class DashScopeSimulator implements AutoCloseable {
         return "http://127.0.0.1:" + port();
     }
 
-    public SimulatorSettings settings() {
-        return settings;
-    }
-
     @Override
     public void close() {
         server.stop(0);
