@@ -8,15 +8,18 @@ import io.wanvideo.dashscope.simulator.SimulatorSettings;
 import io.wanvideo.gateway.auth.ApiKeys;
 import io.wanvideo.gateway.config.DynamoDbClients;
 import io.wanvideo.gateway.config.Env;
+import io.wanvideo.gateway.config.S3Clients;
 import io.wanvideo.gateway.config.SqsClients;
 import io.wanvideo.gateway.functions.poller.SqsPollVideoTasksHandler;
 import io.wanvideo.gateway.functions.status.ApiGatewayGetVideoHandler;
 import io.wanvideo.gateway.functions.submit.ApiGatewaySubmitVideoHandler;
 import io.wanvideo.gateway.json.Json;
 import io.wanvideo.gateway.queue.TaskMessage;
+import io.wanvideo.gateway.store.ApiKeyStore;
 import io.wanvideo.gateway.store.dynamodb.DynamoApiKeyStore;
 import io.wanvideo.gateway.store.dynamodb.TaskTable;
 import io.wanvideo.local.embedded.LocalDynamoDb;
+import io.wanvideo.local.embedded.LocalS3;
 import io.wanvideo.local.embedded.LocalSqs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,22 +30,26 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
- * The whole gateway on one machine, in one JVM: DynamoDB Local and ElasticMQ embedded (or LocalStack, or
- * real AWS), the DashScope simulator (or the real DashScope), the three handler classes behind an HTTP
+ * The whole gateway on one machine, in one JVM: DynamoDB Local, ElasticMQ and S3Proxy embedded (or LocalStack,
+ * or real AWS), the DashScope simulator (or the real DashScope), the three handler classes behind an HTTP
  * front and an SQS event-source loop, and the sweep schedule, wired as template.yaml wires them in AWS.
  */
 public final class LocalGateway implements AutoCloseable {
     static final String TABLE = "wan-video-tasks";
     static final String QUEUE = "wan-video-poll";
     static final String DEAD_LETTER_QUEUE = "wan-video-poll-dlq";
+    static final String BUCKET = "wan-video-media";
     /** As template.yaml: a message failing this many times goes to the dead-letter queue. */
     static final int MAX_RECEIVES = 5;
 
@@ -60,10 +67,12 @@ public final class LocalGateway implements AutoCloseable {
     private final List<AutoCloseable> resources = new ArrayList<>();
     private LocalDynamoDb dynamoServer;
     private LocalSqs sqsServer;
+    private LocalS3 s3Server;
     private DashScopeSimulator simulator;
     private HttpFront front;
     private SqsClient sqs;
     private DynamoDbClient dynamo;
+    private S3Client s3;
     private String queueUrl;
     private Map<String, String> functionEnv;
 
@@ -88,23 +97,29 @@ public final class LocalGateway implements AutoCloseable {
                 || aws.containsKey("AWS_ENDPOINT_URL");
         boolean externalSqs = aws.containsKey("QUEUE_URL") || aws.containsKey("AWS_ENDPOINT_URL_SQS")
                 || aws.containsKey("AWS_ENDPOINT_URL");
+        boolean externalS3 = aws.containsKey("RESULTS_BUCKET") || aws.containsKey("AWS_ENDPOINT_URL_S3")
+                || aws.containsKey("AWS_ENDPOINT_URL");
         // The slow parts start side by side.
         CompletableFuture<LocalDynamoDb> dynamoStart = externalDynamo ? CompletableFuture.completedFuture(null)
                 : CompletableFuture.supplyAsync(() -> LocalDynamoDb.start(0, options.dataDir()));
         CompletableFuture<LocalSqs> sqsStart = externalSqs ? CompletableFuture.completedFuture(null)
                 : CompletableFuture.supplyAsync(LocalSqs::start);
+        CompletableFuture<LocalS3> s3Start = externalS3 ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.supplyAsync(() -> startS3(aws));
         if (options.usesSimulator()) {
             simulator = DashScopeSimulator.start(options.simulator(), options.simulatorPort(), System::currentTimeMillis);
             resources.add(simulator);
         }
-        dynamoServer = dynamoStart.join();
-        sqsServer = sqsStart.join();
-        if (dynamoServer != null) {
-            resources.add(0, dynamoServer);
+        // Every server that did start is stopped with the stack, even if another failed.
+        CompletableFuture.allOf(dynamoStart, sqsStart, s3Start).handle((ok, failed) -> null).join();
+        for (CompletableFuture<? extends AutoCloseable> start : List.of(dynamoStart, sqsStart, s3Start)) {
+            if (!start.isCompletedExceptionally() && start.join() != null) {
+                resources.add(0, start.join());
+            }
         }
-        if (sqsServer != null) {
-            resources.add(0, sqsServer);
-        }
+        dynamoServer = joined(dynamoStart);
+        sqsServer = joined(sqsStart);
+        s3Server = joined(s3Start);
 
         Map<String, String> env = new HashMap<>(aws);
         env.putIfAbsent("AWS_REGION", "us-east-1");
@@ -114,11 +129,23 @@ public final class LocalGateway implements AutoCloseable {
         if (sqsServer != null) {
             env.put("AWS_ENDPOINT_URL_SQS", sqsServer.endpoint().toString());
         }
+        if (s3Server != null) {
+            env.put("AWS_ENDPOINT_URL_S3", s3Server.endpoint().toString());
+        }
         Env clientEnv = new Env(env);
         dynamo = DynamoDbClients.create(clientEnv);
         sqs = SqsClients.create(clientEnv);
         resources.add(0, dynamo);
         resources.add(0, sqs);
+        // The bucket is made ready beside the table and queues.
+        String bucket = aws.getOrDefault("RESULTS_BUCKET", BUCKET);
+        CompletableFuture<S3Client> s3Ready = CompletableFuture.supplyAsync(() -> {
+            S3Client client = S3Clients.create(clientEnv);
+            if (!aws.containsKey("RESULTS_BUCKET")) {
+                createBucketIfMissing(client, bucket);
+            }
+            return client;
+        });
 
         String table = aws.getOrDefault("TABLE_NAME", TABLE);
         if (!aws.containsKey("TABLE_NAME")) {
@@ -138,12 +165,17 @@ public final class LocalGateway implements AutoCloseable {
         }
         String deadLetterArn = arn(deadLetterUrl);
         DynamoApiKeyStore keys = new DynamoApiKeyStore(dynamo, table);
-        options.apiKeys().forEach((key, tenant) -> keys.put(ApiKeys.hash(key), tenant));
+        options.apiKeys().forEach((key, tenant) -> keys.put(ApiKeys.hash(key), ApiKeyStore.ApiKeyRecord.of(tenant)));
+        s3 = joined(s3Ready);
+        resources.add(0, s3);
 
         functionEnv = new HashMap<>(env);
         functionEnv.put("TABLE_NAME", table);
         functionEnv.put("QUEUE_URL", queueUrl);
         functionEnv.put("DEAD_LETTER_QUEUE_ARN", deadLetterArn);
+        functionEnv.put("RESULTS_BUCKET", bucket);
+        // Everything here is on 127.0.0.1: media URLs and webhooks may point at loopback (README, "Run it locally").
+        functionEnv.put("LOCAL_NETWORK_TARGETS", "true");
         if (simulator != null) {
             functionEnv.put("DASHSCOPE_BASE_URL", simulator.baseUrl());
             functionEnv.put("DASHSCOPE_API_KEY", "sk-local-simulator");
@@ -196,6 +228,35 @@ public final class LocalGateway implements AutoCloseable {
                 ROUTES.stream().map(r -> HttpFront.Route.of(r.method(), r.path(), functions.get(r.function()))).toList(),
                 functions.get(DEFAULT_ROUTE_FUNCTION));
         resources.add(0, front);
+    }
+
+    /**
+     * In memory, or under DIR/s3 with --data. Requests are signed with the key pair the functions will use: the one
+     * in the environment, else the one the gateway's clients use against any local endpoint.
+     */
+    private LocalS3 startS3(Map<String, String> aws) {
+        String keyId = aws.get("AWS_ACCESS_KEY_ID");
+        String secret = aws.get("AWS_SECRET_ACCESS_KEY");
+        boolean given = keyId != null && secret != null;
+        return LocalS3.start(0, options.dataDir() == null ? null : options.dataDir().resolve("s3"),
+                given ? keyId : LocalS3.ACCESS_KEY_ID, given ? secret : LocalS3.SECRET_ACCESS_KEY);
+    }
+
+    private static void createBucketIfMissing(S3Client client, String bucket) {
+        try {
+            client.createBucket(b -> b.bucket(bucket));
+        } catch (BucketAlreadyOwnedByYouException e) {
+            // kept from an earlier run with --data
+        }
+    }
+
+    /** What a part started in parallel gave, or what it threw. */
+    private static <T> T joined(CompletableFuture<T> start) {
+        try {
+            return start.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
     }
 
     /**
@@ -253,6 +314,10 @@ public final class LocalGateway implements AutoCloseable {
 
     public SqsClient sqs() {
         return sqs;
+    }
+
+    public S3Client s3() {
+        return s3;
     }
 
     /** The environment the functions were given, as template.yaml would give it. */
@@ -332,6 +397,9 @@ public final class LocalGateway implements AutoCloseable {
         }
         out.append(String.format("  Data       %s%n", dynamoServer == null ? "external DynamoDB (" + functionEnv.get("TABLE_NAME") + ")"
                 : options.dataDir() == null ? "in memory (--data DIR keeps tasks across restarts)" : "kept in " + options.dataDir().toAbsolutePath()));
+        out.append(String.format("  Objects    %s%n", s3Server == null ? "external S3, bucket " + functionEnv.get("RESULTS_BUCKET")
+                : "S3Proxy at " + s3Server.endpoint() + ", bucket " + functionEnv.get("RESULTS_BUCKET") + (options.dataDir() == null
+                        ? ", in memory" : ", kept in " + options.dataDir().resolve("s3").toAbsolutePath())));
         out.append("Press Ctrl-C to stop.");
         System.out.println(out);
     }

@@ -12,7 +12,8 @@ import java.util.Map;
  *
  * @param port             the API's port on 127.0.0.1 (PORT, default 3000 like `sam local start-api`)
  * @param simulatorPort    the simulator's port (SIM_PORT, default PORT+1); unused with a real DashScope key
- * @param dataDir          where DynamoDB Local keeps its data (--data DIR or DATA_DIR); null: in memory
+ * @param dataDir          where DynamoDB Local keeps its data, and S3Proxy its objects under DIR/s3 (--data DIR or
+ *                         DATA_DIR); null: in memory
  * @param apiKeys          key -> tenant (LOCAL_API_KEYS="tenant:key,..."); default one development key
  * @param dashScopeApiKey  DASHSCOPE_API_KEY: when set, the real DashScope is called instead of the simulator
  * @param pollerConcurrency pollers receiving at once, as the template's MaximumConcurrency
@@ -49,8 +50,8 @@ public record LocalOptions(
             "EXPECTED_GENERATION_SECONDS", "GENERATION_TIME_SIGMA");
     /** Variables that replace an embedded service with an external one. */
     private static final List<String> AWS_SETTINGS = List.of("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB",
-            "AWS_ENDPOINT_URL_SQS", "AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
-            "AWS_PROFILE", "TABLE_NAME", "QUEUE_URL", "DEAD_LETTER_QUEUE_URL");
+            "AWS_ENDPOINT_URL_SQS", "AWS_ENDPOINT_URL_S3", "AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+            "AWS_SESSION_TOKEN", "AWS_PROFILE", "TABLE_NAME", "QUEUE_URL", "DEAD_LETTER_QUEUE_URL", "RESULTS_BUCKET");
 
     public static LocalOptions parse(Map<String, String> env, String[] args) {
         int port = integer(env, "PORT", 3000);
@@ -81,6 +82,10 @@ public record LocalOptions(
         Map<String, String> aws = new LinkedHashMap<>();
         AWS_SETTINGS.forEach(name -> copy(env, name, aws));
         SimulatorSettings sim = SimulatorSettings.fromEnvironment(env);
+        if (data != null && blank(env.get("SIM_DATA_DIR"))) {
+            // DashScope never forgets a task because the gateway restarted: neither does its stand-in.
+            sim = sim.withDataDir(data.resolve("simulator"));
+        }
         return new LocalOptions(port, simPort, data, keys, blank(env.get("DASHSCOPE_API_KEY")) ? null : env.get("DASHSCOPE_API_KEY"),
                 env.getOrDefault("DASHSCOPE_BASE_URL", "https://dashscope-intl.aliyuncs.com"), sim,
                 integer(env, "POLLER_CONCURRENCY", 5), 10, Duration.ofSeconds(integer(env, "SWEEP_SECONDS", 60)),
@@ -91,6 +96,19 @@ public record LocalOptions(
     public static LocalOptions forTests(SimulatorSettings simulator, Map<String, String> functionEnvironment) {
         return new LocalOptions(0, 0, null, Map.of(DEVELOPMENT_KEY, DEVELOPMENT_TENANT), null, null, simulator, 5, 10,
                 Duration.ofSeconds(60), Duration.ofSeconds(2), false, functionEnvironment, Map.of());
+    }
+
+    /** For tests: keep data under {@code dir}, as --data does (the simulator's too). */
+    public LocalOptions withDataDir(Path dir) {
+        return new LocalOptions(port, simulatorPort, dir, apiKeys, dashScopeApiKey, dashScopeBaseUrl,
+                simulator.withDataDir(dir.resolve("simulator")),
+                pollerConcurrency, batchSize, sweepEvery, retryFailedAfter, duplicateDeliveries, functionEnvironment, externalAws);
+    }
+
+    /** For tests: these AWS variables, as if set in the environment of ./run-local. */
+    public LocalOptions withExternalAws(Map<String, String> aws) {
+        return new LocalOptions(port, simulatorPort, dataDir, apiKeys, dashScopeApiKey, dashScopeBaseUrl, simulator,
+                pollerConcurrency, batchSize, sweepEvery, retryFailedAfter, duplicateDeliveries, functionEnvironment, Map.copyOf(aws));
     }
 
     public LocalOptions withDuplicateDeliveries() {
@@ -113,10 +131,11 @@ public record LocalOptions(
 
     public static final String USAGE = """
             usage: ./run-local [--data DIR] [--port PORT]
-              --data DIR   keep tasks in DIR across restarts (or DATA_DIR); default: in memory
+              --data DIR   keep tasks and stored objects in DIR across restarts (or DATA_DIR); default: in memory
               --port PORT  API port on 127.0.0.1 (or PORT); default 3000, simulator on PORT+1 (or SIM_PORT)
             environment: LOCAL_API_KEYS, DASHSCOPE_API_KEY, DASHSCOPE_BASE_URL, SIM_PENDING_SECONDS, SIM_RUN_SECONDS,
-                         AWS_ENDPOINT_URL (LocalStack), TABLE_NAME + QUEUE_URL + DEAD_LETTER_QUEUE_URL (real AWS);
+                         AWS_ENDPOINT_URL (LocalStack), TABLE_NAME + QUEUE_URL + DEAD_LETTER_QUEUE_URL + RESULTS_BUCKET
+                         (real AWS);
                          see README.md, "Run it locally".""";
 
     private static void copy(Map<String, String> from, String name, Map<String, String> to) {

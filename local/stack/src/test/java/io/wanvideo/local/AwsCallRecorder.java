@@ -7,6 +7,7 @@ import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
@@ -57,6 +58,10 @@ public final class AwsCallRecorder implements ExecutionInterceptor {
                     record("dynamodb:ConditionCheckItem", item.conditionCheck().tableName(), null);
                 }
             }
+            return;
+        }
+        if (request instanceof BatchGetItemRequest batch) {
+            batch.requestItems().keySet().forEach(table -> record("dynamodb:BatchGetItem", table, null));
             return;
         }
         String resource = request.getValueForField("TableName", String.class)

@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.wanvideo.dashscope.simulator.SimulatorSettings;
 import io.wanvideo.gateway.json.Json;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -138,6 +140,41 @@ class GatewayIntegrationTest {
                 .PUT(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(put.statusCode()).isEqualTo(405);
         assertThat(Json.tree(put.body()).at("/error/code").asText()).isEqualTo("method_not_allowed");
+    }
+
+    @Test
+    void bodiesOverLambdasAndApiGatewaysLimitsGet413WithTheErrorBody() throws Exception {
+        // Over Lambda's 6 MB the submit handler refuses; over API Gateway's 10 MB the HTTP front does. One body.
+        for (int size : new int[] {7_000_000, 11 * 1024 * 1024}) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(gateway.url().resolve("/v1/videos"))
+                    .header("Authorization", "Bearer " + LocalOptions.DEVELOPMENT_KEY).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("x".repeat(size))).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(size + " bytes").isEqualTo(413);
+            JsonNode error = Json.tree(r.body()).get("error");
+            assertThat(error.get("type").asText()).isEqualTo("invalid_request_error");
+            assertThat(error.get("code").asText()).isEqualTo("payload_too_large");
+        }
+    }
+
+    @Test
+    void malformedRequestsGetTheErrorBodyNotAnHtmlPage() throws Exception {
+        for (String request : new String[] {
+                "GET /v1/videos/%zz HTTP/1.1\r\nHost: x\r\n\r\n",
+                "GET /v1/videos/x?x=% HTTP/1.1\r\nHost: x\r\n\r\n",
+                "POST /v1/videos HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n"}) {
+            try (Socket socket = new Socket("127.0.0.1", gateway.url().getPort())) {
+                socket.setSoTimeout(60_000);
+                socket.getOutputStream().write(request.replace("Host: x", "Host: x\r\nConnection: close")
+                        .getBytes(StandardCharsets.US_ASCII));
+                String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertThat(response).as(request).startsWith("HTTP/1.1 400 ")
+                        .containsIgnoringCase("content-type: application/json; charset=utf-8");
+                JsonNode error = Json.tree(response.substring(response.indexOf("\r\n\r\n") + 4)).get("error");
+                assertThat(error.get("type").asText()).isEqualTo("invalid_request_error");
+                assertThat(error.get("code").asText()).isEqualTo("invalid_request");
+                assertThat(error.get("param").isNull()).isTrue();
+            }
+        }
     }
 
     @Test

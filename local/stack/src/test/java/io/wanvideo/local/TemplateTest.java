@@ -57,7 +57,8 @@ class TemplateTest {
     /** Set by the Lambda runtime (region, credentials) or only by a local run (endpoints, a plain key). */
     private static final Set<String> NOT_FROM_TEMPLATE = Set.of("AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
             "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL_SQS",
-            "AWS_ENDPOINT_URL_SECRETS_MANAGER", "AWS_ENDPOINT_URL_SSM", "DASHSCOPE_API_KEY");
+            "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL_SECRETS_MANAGER", "AWS_ENDPOINT_URL_SSM", "DASHSCOPE_API_KEY",
+            "DASHSCOPE_ACCOUNTS", "LOCAL_NETWORK_TARGETS");
     /** Read by the JVM, not by our code. */
     private static final Set<String> FOR_THE_RUNTIME = Set.of("JAVA_TOOL_OPTIONS");
 
@@ -136,7 +137,7 @@ class TemplateTest {
         if (value.has("Fn::If")) {
             // With the parameters' defaults (no secret, no parameter named) every condition here is false.
             String condition = value.get("Fn::If").get(0).asText();
-            assertThat(condition).isIn("KeyInSecret", "KeyInParameter");
+            assertThat(condition).isIn("KeyInSecret", "KeyInParameter", "AccountsInSecret", "AccountsInParameter");
             return resolve(value.get("Fn::If").get(2));
         }
         throw new AssertionError("cannot resolve " + value);
@@ -162,7 +163,7 @@ class TemplateTest {
         AwsCallRecorder.actingAs("setup");
         String key = EventLoader.loadApiGatewayHttpEvent(Repository.path("events/submit-r2v.json")).getHeaders()
                 .get("authorization").substring("Bearer ".length());
-        new DynamoApiKeyStore(aws.dynamo(), table).put(ApiKeys.hash(key), "tenant-example");
+        new DynamoApiKeyStore(aws.dynamo(), table).put(ApiKeys.hash(key), io.wanvideo.gateway.store.ApiKeyStore.ApiKeyRecord.of("tenant-example"));
 
         AwsCallRecorder.actingAs("SubmitFunction");
         RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> submit = handler("SubmitFunction");
@@ -184,7 +185,7 @@ class TemplateTest {
         var stuck = io.wanvideo.gateway.model.VideoTask.queued("video_01kaexamp1e000000000000009", "tenant-example",
                 Specs.r2v("stuck"), System.currentTimeMillis());
         AwsCallRecorder.actingAs("setup");
-        store.create(stuck);
+        store.create(stuck, io.wanvideo.gateway.store.Admission.UNLIMITED);
         aws.sqs().sendMessage(s -> s.queueUrl(queues.deadLetterQueueUrl()).messageBody(Json.write(TaskMessage.advance(stuck))));
         AwsCallRecorder.actingAs("PollerFunction");
         deliver(poller, queues.deadLetterQueueUrl(), queues.deadLetterQueueArn());
@@ -380,15 +381,21 @@ class TemplateTest {
         Map<String, String> indexes = new HashMap<>();
         declared.get("GlobalSecondaryIndexes").forEach(i -> indexes.put(i.get("IndexName").asText(),
                 i.at("/KeySchema/0/AttributeName").asText() + "/" + i.at("/KeySchema/1/AttributeName").asText() + "/"
-                        + i.at("/Projection/ProjectionType").asText()));
+                        + i.at("/Projection/ProjectionType").asText() + "/" + new TreeSet<>(textList(i.at("/Projection/NonKeyAttributes")))));
         Map<String, String> expectedIndexes = new HashMap<>();
         for (GlobalSecondaryIndex i : expected.globalSecondaryIndexes()) {
             expectedIndexes.put(i.indexName(), i.keySchema().get(0).attributeName() + "/" + i.keySchema().get(1).attributeName()
-                    + "/" + i.projection().projectionTypeAsString());
+                    + "/" + i.projection().projectionTypeAsString() + "/" + new TreeSet<>(i.projection().nonKeyAttributes()));
         }
         assertThat(indexes).isEqualTo(expectedIndexes);
         assertThat(declared.at("/TimeToLiveSpecification/AttributeName").asText()).isEqualTo(TaskTable.TTL);
         assertThat(indexes).containsKey(TaskTable.BY_TENANT_INDEX);
+    }
+
+    private static List<String> textList(JsonNode node) {
+        List<String> out = new ArrayList<>();
+        node.forEach(n -> out.add(n.asText()));
+        return out;
     }
 
     @Test

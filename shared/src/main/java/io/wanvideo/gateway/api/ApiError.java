@@ -14,13 +14,30 @@ public final class ApiError extends RuntimeException {
     private final ErrorType type;
     private final String code;
     private final String param;
+    private final Map<String, String> headers;
 
     public ApiError(int status, ErrorType type, String code, String param, String message) {
+        this(status, type, code, param, message, Map.of());
+    }
+
+    private ApiError(int status, ErrorType type, String code, String param, String message, Map<String, String> headers) {
         super(message, null, false, false);
         this.status = status;
         this.type = type;
         this.code = code;
         this.param = param;
+        this.headers = headers;
+    }
+
+    /** The same error with a response header (Retry-After, x-should-retry). */
+    public ApiError withHeader(String name, String value) {
+        Map<String, String> more = new LinkedHashMap<>(headers);
+        more.put(name, value);
+        return new ApiError(status, type, code, param, getMessage(), Map.copyOf(more));
+    }
+
+    public Map<String, String> headers() {
+        return headers;
     }
 
     public static ApiError invalidValue(String param, String message) {
@@ -57,6 +74,37 @@ public final class ApiError extends RuntimeException {
 
     public static ApiError malformedJson(String message) {
         return new ApiError(400, ErrorType.INVALID_REQUEST, "invalid_json", null, message);
+    }
+
+    public static ApiError unsupportedOperation(String param, String message) {
+        return new ApiError(400, ErrorType.INVALID_REQUEST, "unsupported_operation", param, message);
+    }
+
+    /** 400, not 409: SDKs retry a 409, and retrying cannot make a running task cancellable. */
+    public static ApiError taskRunning(String message) {
+        return new ApiError(400, ErrorType.INVALID_REQUEST, "task_running", "id", message);
+    }
+
+    public static ApiError idempotencyKeyReused(String message) {
+        return new ApiError(409, ErrorType.INVALID_REQUEST, "idempotency_key_reused", "Idempotency-Key", message);
+    }
+
+    public static ApiError videoNotReady(String message) {
+        return new ApiError(404, ErrorType.NOT_FOUND, "video_not_ready", "id", message);
+    }
+
+    public static ApiError videoExpired(String message) {
+        return new ApiError(410, ErrorType.INVALID_REQUEST, "video_expired", "id", message);
+    }
+
+    public static ApiError rateLimited(int retryAfterSeconds, String message) {
+        return new ApiError(429, ErrorType.RATE_LIMIT, "rate_limit_exceeded", null, message)
+                .withHeader("retry-after", Integer.toString(retryAfterSeconds));
+    }
+
+    /** A multipart/form-data body that cannot be read as a form; param names the field where one is at fault. */
+    public static ApiError malformedForm(String param, String message) {
+        return new ApiError(400, ErrorType.INVALID_REQUEST, "invalid_form", param, message);
     }
 
     public static ApiError invalidApiKey(String message) {

@@ -3,34 +3,35 @@ package io.wanvideo.gateway.api;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.wanvideo.gateway.json.Json;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * The one place where exceptions become HTTP responses. An {@link ApiError} is the client's answer as is;
- * anything else is our fault: logged with its stack, answered with a bare 500 that reveals nothing.
+ * Where every request's answer is written: a route's {@link ApiResponse}, or the public error body for whatever
+ * it raised ({@link ApiErrors}); anything else is our fault: logged with its stack, answered with a bare 500
+ * that reveals nothing.
  */
 public final class ApiGatewayEndpoint {
     private static final Logger LOG = LogManager.getLogger(ApiGatewayEndpoint.class);
-    private static final Map<String, String> JSON_HEADERS = Map.of("content-type", "application/json; charset=utf-8");
+    private static final String JSON = "application/json; charset=utf-8";
 
     private ApiGatewayEndpoint() {}
 
     public static APIGatewayV2HTTPResponse respond(APIGatewayV2HTTPEvent event, Function<ApiRequest, ApiResponse> route) {
         try {
-            ApiResponse response = route.apply(new ApiRequest(event));
-            return json(response.status(), response.body());
-        } catch (ApiError e) {
-            if (e.status() >= 500) {
-                LOG.warn("answering {} {}: {}", e.status(), e.code(), e.getMessage());
-            }
-            return json(e.status(), e.body());
+            return write(route.apply(new ApiRequest(event)));
         } catch (RuntimeException e) {
-            LOG.error("unexpected failure handling {} {}", method(event), event.getRawPath(), e);
-            ApiError internal = ApiError.internal("The gateway failed to handle this request. Retrying may help.");
-            return json(internal.status(), internal.body());
+            ApiError error = ApiErrors.of(e);
+            if (error == null) {
+                LOG.error("unexpected failure handling {} {}", method(event), event.getRawPath(), e);
+                error = ApiError.internal("The gateway failed to handle this request. Retrying may help.");
+            } else if (error.status() >= 500) {
+                LOG.warn("answering {} {}: {}", error.status(), error.code(), error.getMessage(), e.getCause());
+            }
+            return write(new ApiResponse(error.status(), error.body(), error.headers()));
         }
     }
 
@@ -39,11 +40,22 @@ public final class ApiGatewayEndpoint {
                 ? event.getRequestContext().getHttp().getMethod() : "?";
     }
 
-    private static APIGatewayV2HTTPResponse json(int status, Object body) {
+    private static APIGatewayV2HTTPResponse write(ApiResponse response) {
+        Map<String, String> headers = new LinkedHashMap<>(response.headers());
+        String body;
+        if (response.body() == null) {
+            body = null;
+        } else if (response.body() instanceof ApiResponse.Raw raw) {
+            headers.putIfAbsent("content-type", raw.contentType());
+            body = raw.text();
+        } else {
+            headers.putIfAbsent("content-type", JSON);
+            body = Json.write(response.body());
+        }
         return APIGatewayV2HTTPResponse.builder()
-                .withStatusCode(status)
-                .withHeaders(JSON_HEADERS)
-                .withBody(Json.write(body))
+                .withStatusCode(response.status())
+                .withHeaders(headers)
+                .withBody(body)
                 .withIsBase64Encoded(false)
                 .build();
     }

@@ -3,6 +3,7 @@ package io.wanvideo.gateway.auth;
 import io.wanvideo.gateway.api.ApiError;
 import io.wanvideo.gateway.api.ApiRequest;
 import io.wanvideo.gateway.store.ApiKeyStore;
+import io.wanvideo.gateway.store.ApiKeyStore.ApiKeyRecord;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
@@ -11,7 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Turns `Authorization: Bearer <key>` into a tenant. Keys are looked up by their SHA-256 hash, never
+ * Turns `Authorization: Bearer <key>` into a {@link Caller}. Keys are looked up by their SHA-256 hash, never
  * held or stored in plain text; a lookup by hash reveals nothing about other keys through timing, since
  * nobody can choose a key whose hash shares a prefix with a stored one.
  *
@@ -20,20 +21,23 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Authenticator {
     private final ApiKeyStore keys;
+    private final TenantPolicy defaults;
     private final Clock clock;
     private final long cacheMillis;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
-    private record Cached(String tenant, long untilMs) {}
+    private record Cached(Caller caller, long untilMs) {}
 
-    public Authenticator(ApiKeyStore keys, Clock clock, Duration cacheFor) {
+    /** @param defaults the limits of a key record that sets none of its own */
+    public Authenticator(ApiKeyStore keys, TenantPolicy defaults, Clock clock, Duration cacheFor) {
         this.keys = keys;
+        this.defaults = defaults;
         this.clock = clock;
         this.cacheMillis = cacheFor.toMillis();
     }
 
-    /** @return the tenant that owns the request's key */
-    public String tenant(ApiRequest request) {
+    /** @return the tenant that owns the request's key, and its limits */
+    public Caller caller(ApiRequest request) {
         String header = request.header("authorization");
         if (header == null || header.isBlank()) {
             throw ApiError.invalidApiKey("Missing API key: send `Authorization: Bearer <your API key>`.");
@@ -46,16 +50,30 @@ public final class Authenticator {
         long now = clock.millis();
         Cached cached = cache.get(hash);
         if (cached != null && cached.untilMs > now) {
-            return cached.tenant;
+            return cached.caller;
         }
-        Optional<String> tenant = keys.tenantFor(hash);
-        if (tenant.isEmpty()) {
+        Optional<ApiKeyRecord> record = keys.find(hash);
+        if (record.isEmpty()) {
             cache.remove(hash);
             throw ApiError.invalidApiKey("Incorrect API key provided.");
         }
+        Caller caller = new Caller(record.get().tenant(), policy(record.get()));
         if (cacheMillis > 0) {
-            cache.put(hash, new Cached(tenant.get(), now + cacheMillis));
+            cache.put(hash, new Cached(caller, now + cacheMillis));
         }
-        return tenant.get();
+        return caller;
+    }
+
+    /** The tenant's own limits where its record sets them; a record with nonsense limits falls back to the defaults. */
+    private TenantPolicy policy(ApiKeyRecord r) {
+        try {
+            return new TenantPolicy(r.maxWaiting() != null ? r.maxWaiting() : defaults.maxWaiting(),
+                    r.submitsPerMinute() != null ? r.submitsPerMinute() : defaults.submitsPerMinute(),
+                    r.weight() != null ? r.weight() : defaults.weight(),
+                    r.webhookUrl() != null ? r.webhookUrl() : defaults.webhookUrl());
+        } catch (IllegalArgumentException e) {
+            return new TenantPolicy(defaults.maxWaiting(), defaults.submitsPerMinute(), defaults.weight(),
+                    r.webhookUrl() != null ? r.webhookUrl() : defaults.webhookUrl());
+        }
     }
 }

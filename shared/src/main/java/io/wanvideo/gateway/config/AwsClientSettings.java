@@ -14,24 +14,33 @@ import software.amazon.awssdk.regions.Region;
 
 /**
  * What every AWS client here shares: the region, the credentials, the URLConnection HTTP client (the
- * lightest to start), and an optional endpoint override (DynamoDB Local, ElasticMQ, LocalStack).
+ * lightest to start), and an optional endpoint override (DynamoDB Local, ElasticMQ, S3Proxy, LocalStack).
  */
 final class AwsClientSettings {
     private AwsClientSettings() {}
 
     /**
-     * @param service the SDK's endpoint variable suffix: DYNAMODB, SQS, SECRETS_MANAGER, SSM
+     * @param service the SDK's endpoint variable suffix: DYNAMODB, SQS, S3, SECRETS_MANAGER, SSM
      */
     static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(B builder, Env env, String service) {
-        Optional<String> endpoint = env.optional("AWS_ENDPOINT_URL_" + service).or(() -> env.optional("AWS_ENDPOINT_URL"));
-        builder.region(Region.of(env.text("AWS_REGION", "us-east-1")))
+        Optional<URI> endpoint = endpoint(env, service);
+        builder.region(region(env))
                 .credentialsProvider(credentials(env, endpoint.isPresent()))
                 .httpClientBuilder(UrlConnectionHttpClient.builder());
-        endpoint.ifPresent(url -> builder.endpointOverride(URI.create(url)));
+        endpoint.ifPresent(builder::endpointOverride);
         return builder.build();
     }
 
-    private static AwsCredentialsProvider credentials(Env env, boolean localEndpoint) {
+    /** AWS_ENDPOINT_URL_&lt;service&gt;, else AWS_ENDPOINT_URL, else none (the real service). */
+    static Optional<URI> endpoint(Env env, String service) {
+        return env.optional("AWS_ENDPOINT_URL_" + service).or(() -> env.optional("AWS_ENDPOINT_URL")).map(URI::create);
+    }
+
+    static Region region(Env env) {
+        return Region.of(env.text("AWS_REGION", "us-east-1"));
+    }
+
+    static AwsCredentialsProvider credentials(Env env, boolean localEndpoint) {
         Optional<String> keyId = env.optional("AWS_ACCESS_KEY_ID");
         Optional<String> secret = env.optional("AWS_SECRET_ACCESS_KEY");
         if (keyId.isPresent() && secret.isPresent()) {

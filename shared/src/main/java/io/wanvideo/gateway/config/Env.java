@@ -40,6 +40,19 @@ public final class Env {
         return optional(name).map(v -> parse(name, v, Integer::parseInt)).orElse(fallback);
     }
 
+    /** true/false (any case); anything else is a configuration error. */
+    public boolean flag(String name, boolean fallback) {
+        return optional(name).map(v -> {
+            if (v.equalsIgnoreCase("true")) {
+                return true;
+            }
+            if (v.equalsIgnoreCase("false")) {
+                return false;
+            }
+            throw new IllegalStateException("environment variable " + name + " must be true or false, not " + v);
+        }).orElse(fallback);
+    }
+
     public double decimal(String name, double fallback) {
         return optional(name).map(v -> parse(name, v, Double::parseDouble)).orElse(fallback);
     }

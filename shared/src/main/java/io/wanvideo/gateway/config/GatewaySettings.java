@@ -1,12 +1,16 @@
 package io.wanvideo.gateway.config;
 
+import io.wanvideo.gateway.auth.TenantPolicy;
+import io.wanvideo.gateway.model.PriceTable;
 import io.wanvideo.gateway.schedule.DashScopeTimeTable;
 import io.wanvideo.gateway.schedule.FixedGenerationTime;
 import io.wanvideo.gateway.schedule.GenerationTimeModel;
 import io.wanvideo.gateway.schedule.LogNormal;
 import io.wanvideo.gateway.service.PollerSettings;
+import io.wanvideo.gateway.upstream.Upstreams;
 import io.wanvideo.gateway.upstream.dashscope.DashScopeClient;
-import java.net.URI;
+import io.wanvideo.gateway.validation.VideoRequestValidator;
+import java.time.Clock;
 import java.time.Duration;
 
 /** Every tunable, read from the environment in one place, with its default. README lists them. */
@@ -15,6 +19,11 @@ public final class GatewaySettings {
 
     public static String tableName(Env env) {
         return env.required("TABLE_NAME");
+    }
+
+    /** RESULTS_BUCKET: the bucket that keeps result videos ({@code results/}) and offloaded inputs ({@code inputs/}). */
+    public static String resultsBucket(Env env) {
+        return env.required("RESULTS_BUCKET");
     }
 
     /** TASK_RETENTION_DAYS (30): finished tasks are removed by DynamoDB TTL after this. */
@@ -35,24 +44,68 @@ public final class GatewaySettings {
     }
 
     /**
-     * SLOTS_PER_MODEL (5), CREATES_PER_SECOND (5, per model), QUERIES_PER_SECOND (20, whole account),
-     * TASK_TIMEOUT_MINUTES (60).
+     * The deadlines of each state (README, "Faults"): TASK_TIMEOUT_MINUTES (60) running upstream,
+     * QUEUE_TIMEOUT_HOURS (24) waiting in the backlog, DISPATCH_TIMEOUT_MINUTES (15) trying to create.
      */
     public static PollerSettings poller(Env env) {
         PollerSettings d = PollerSettings.DEFAULT;
         return new PollerSettings(
-                env.integer("SLOTS_PER_MODEL", d.slotsPerPool()),
-                env.decimal("CREATES_PER_SECOND", d.createsPerSecond()),
-                env.decimal("QUERIES_PER_SECOND", d.queriesPerSecond()),
                 Duration.ofMinutes(env.integer("TASK_TIMEOUT_MINUTES", (int) d.taskTimeout().toMinutes())),
-                d.orphanGrace(), d.createTimeout(), d.maxTransientAttempts(), d.videoUrlLifetime());
+                Duration.ofHours(env.integer("QUEUE_TIMEOUT_HOURS", (int) d.queueTimeout().toHours())),
+                Duration.ofMinutes(env.integer("DISPATCH_TIMEOUT_MINUTES", (int) d.dispatchTimeout().toMinutes())),
+                d.orphanGrace(), d.createTimeout(), d.maxTransientAttempts(), d.videoUrlLifetime(), d.accountProbeEvery());
     }
 
-    /** DASHSCOPE_BASE_URL (Singapore): the region or workspace domain of the key. */
-    public static DashScopeClient.Settings dashScope(Env env) {
-        URI base = URI.create(env.text("DASHSCOPE_BASE_URL", DashScopeClient.SINGAPORE));
+    /**
+     * The upstream accounts (see {@link UpstreamAccountsConfig}), each with its key re-read at most
+     * DASHSCOPE_KEY_MAX_AGE_SECONDS (300) after it was last read, and never before it is first needed.
+     */
+    public static Upstreams upstreams(Env env, SecretReader secrets, Clock clock) {
+        Duration keyMaxAge = Duration.ofSeconds(env.integer("DASHSCOPE_KEY_MAX_AGE_SECONDS", 300));
+        return new Upstreams(UpstreamAccountsConfig.read(env, secrets).stream().map(account -> new DashScopeClient(
+                account.name(), dashScope(account.baseUrl()), account.limits(),
+                new RefreshingSecret(() -> secrets.read(account.key()), keyMaxAge, clock), clock)).toList());
+    }
+
+    private static DashScopeClient.Settings dashScope(java.net.URI base) {
         DashScopeClient.Settings d = DashScopeClient.Settings.defaults(base);
         return new DashScopeClient.Settings(base, d.connectTimeout(), PollerSettings.DEFAULT.createTimeout(), d.queryTimeout());
+    }
+
+    /** PRICE_TABLE: USD per billed second by model and size, over DashScope's list prices. */
+    public static PriceTable prices(Env env) {
+        return env.optional("PRICE_TABLE").map(PriceTable::parse).orElseGet(PriceTable::dashScope);
+    }
+
+    /**
+     * What a tenant may do unless its API key record says otherwise: TENANT_MAX_WAITING (1000 per model),
+     * TENANT_SUBMITS_PER_MINUTE (120), weight 1.
+     */
+    public static TenantPolicy tenantDefaults(Env env) {
+        return new TenantPolicy(env.integer("TENANT_MAX_WAITING", 1000), env.integer("TENANT_SUBMITS_PER_MINUTE", 120), 1.0,
+                null);
+    }
+
+    /**
+     * The request rules with this deployment's network policy: LOCAL_NETWORK_TARGETS (false) lets media URLs and
+     * webhooks point at loopback, for the one-machine stack where everything is on 127.0.0.1.
+     */
+    public static VideoRequestValidator validator(Env env, boolean storesInputs) {
+        boolean local = env.flag("LOCAL_NETWORK_TARGETS", false);
+        // Without storage, inline media stays in the task item (400 KB at most, with the rest of the task).
+        int maxInline = storesInputs ? Integer.MAX_VALUE : 350_000;
+        return new VideoRequestValidator(local, url -> {
+            String lower = url.toLowerCase(java.util.Locale.ROOT);
+            if (lower.startsWith("https://") || (local && lower.startsWith("http://"))) {
+                return java.util.Optional.empty();
+            }
+            return java.util.Optional.of(local ? "use an http:// or https:// URL" : "webhooks are delivered over https only");
+        }, maxInline);
+    }
+
+    /** RESULT_RETENTION_DAYS (7): how long copies of finished videos are kept (the bucket's lifecycle rule). */
+    public static Duration resultRetention(Env env) {
+        return Duration.ofDays(env.integer("RESULT_RETENTION_DAYS", 7));
     }
 
     /** MAX_BODY_BYTES (6 MB, what Lambda accepts): larger request bodies get 413. */

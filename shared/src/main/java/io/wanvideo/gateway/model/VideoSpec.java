@@ -21,10 +21,30 @@ public record VideoSpec(
         @JsonProperty("seconds") int seconds,
         @JsonProperty("prompt_extend") boolean promptExtend,
         @JsonProperty("watermark") boolean watermark,
-        @JsonProperty("seed") Long seed) {
+        @JsonProperty("seed") Long seed,
+        /* The size as the client wrote it when that was OpenAI's WxH form (echoed back as sent); null otherwise. */
+        @JsonProperty("size_label") String sizeLabel,
+        /* Delivery, not generation: where the completion event goes (the tenant's default when absent). */
+        @JsonProperty("webhook_url") String webhookUrl) {
 
     public VideoSpec {
         media = List.copyOf(media);
+    }
+
+    /** The `size` the task object shows: the client's WxH form if it used one, else 720P/1080P. */
+    @JsonIgnore
+    public String sizeShown() {
+        return sizeLabel != null ? sizeLabel : size.wire();
+    }
+
+    public VideoSpec withMedia(List<MediaItem> replaced) {
+        return new VideoSpec(model, prompt, negativePrompt, replaced, size, ratio, seconds, promptExtend, watermark, seed,
+                sizeLabel, webhookUrl);
+    }
+
+    public VideoSpec withWebhookUrl(String url) {
+        return new VideoSpec(model, prompt, negativePrompt, media, size, ratio, seconds, promptExtend, watermark, seed,
+                sizeLabel, url);
     }
 
     @JsonIgnore

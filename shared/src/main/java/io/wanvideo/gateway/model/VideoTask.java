@@ -6,11 +6,17 @@ package io.wanvideo.gateway.model;
  *
  * @param dueMs          when the queue message that moves this task is due; the sweep re-enqueues a
  *                       slot-holding task whose message is long overdue
- * @param attempts       create calls that failed transiently (throttled, 5xx) so far
- * @param upstreamStatus the last raw task_status seen upstream (PENDING, RUNNING, or something unknown)
+ * @param attempts       create calls that failed transiently (throttled, 5xx) so far, or failed queries in a row
+ * @param account        the upstream account whose slot the task holds (or held): it created the task upstream,
+ *                       and polls and cancels go to it. Null while the task waits in the backlog.
+ * @param fairStep       what the task adds to its tenant's load while it holds a slot (fair share; see the store)
+ * @param upstreamState  the last state seen upstream, in the gateway's words
  * @param runOriginMs    the latest moment the upstream run can have started: the create time, moved
- *                       forward while the upstream still reports PENDING. Poll times and progress count from it.
+ *                       forward while the upstream still reports the task waiting. Poll times and progress count from it.
  * @param progressFloor  the progress last shown; estimates never go below it, so progress never decreases
+ * @param videoUrl       the upstream's result URL (valid until videoExpiresMs)
+ * @param result         the copy of the video into the gateway's storage; null when copying is off
+ * @param webhook        the completion event and its delivery; null when no endpoint was given
  */
 public record VideoTask(
         String id,
@@ -23,9 +29,11 @@ public record VideoTask(
         Long dispatchedMs,
         Long submitStartedMs,
         int attempts,
+        String account,
+        long fairStep,
         String upstreamId,
         Long submittedMs,
-        String upstreamStatus,
+        UpstreamState upstreamState,
         Long runOriginMs,
         int polls,
         int progressFloor,
@@ -33,27 +41,43 @@ public record VideoTask(
         String videoUrl,
         Long videoExpiresMs,
         Usage usage,
-        TaskError error) {
+        TaskError error,
+        ResultCopy result,
+        WebhookDelivery webhook) {
 
-    /** A new task, queued in the backlog. */
+    /** What one running task adds to its tenant's load at weight 1 (see the store's fair share). */
+    public static final long UNIT_FAIR_STEP = 10_000_000_000_000L;
+
+    /**
+     * A new task, queued in the backlog.
+     *
+     * @param fairStep what it will add to its tenant's load while it runs: the unit divided by the tenant's weight
+     */
+    public static VideoTask queued(String id, String tenant, VideoSpec spec, long nowMs, long fairStep) {
+        return new VideoTask(id, tenant, spec, nowMs, TaskState.QUEUED, 1, null, null, null, 0, null, fairStep, null, null,
+                null, null, 0, 0, null, null, null, null, null, null, null);
+    }
+
+    /** A new task of a tenant at weight 1. */
     public static VideoTask queued(String id, String tenant, VideoSpec spec, long nowMs) {
-        return new VideoTask(id, tenant, spec, nowMs, TaskState.QUEUED, 1, null, null, null, 0, null, null, null,
-                null, 0, 0, null, null, null, null, null);
+        return queued(id, tenant, spec, nowMs, UNIT_FAIR_STEP);
     }
 
     public VideoModel model() {
         return spec.model();
     }
 
+    /** The slot pool the task draws on. */
+    public String pool() {
+        return spec.model().slotPool();
+    }
+
     public PublicStatus publicStatus() {
         return switch (state) {
             case QUEUED, DISPATCHING, SUBMITTING -> PublicStatus.QUEUED;
-            case RUNNING -> {
-                if (upstreamStatus == null || "PENDING".equals(upstreamStatus)) {
-                    yield PublicStatus.QUEUED;
-                }
-                yield "RUNNING".equals(upstreamStatus) ? PublicStatus.IN_PROGRESS : PublicStatus.UNKNOWN;
-            }
+            case RUNNING -> upstreamState == null || upstreamState == UpstreamState.WAITING ? PublicStatus.QUEUED
+                    : upstreamState == UpstreamState.UNRECOGNISED ? PublicStatus.UNKNOWN
+                    : PublicStatus.IN_PROGRESS;
             case COMPLETED -> PublicStatus.COMPLETED;
             case FAILED -> PublicStatus.FAILED;
         };
@@ -76,9 +100,11 @@ public record VideoTask(
         private Long dispatchedMs;
         private Long submitStartedMs;
         private int attempts;
+        private String account;
+        private long fairStep;
         private String upstreamId;
         private Long submittedMs;
-        private String upstreamStatus;
+        private UpstreamState upstreamState;
         private Long runOriginMs;
         private int polls;
         private int progressFloor;
@@ -87,6 +113,8 @@ public record VideoTask(
         private Long videoExpiresMs;
         private Usage usage;
         private TaskError error;
+        private ResultCopy result;
+        private WebhookDelivery webhook;
 
         private Builder(VideoTask t) {
             from = t;
@@ -95,9 +123,11 @@ public record VideoTask(
             dispatchedMs = t.dispatchedMs;
             submitStartedMs = t.submitStartedMs;
             attempts = t.attempts;
+            account = t.account;
+            fairStep = t.fairStep;
             upstreamId = t.upstreamId;
             submittedMs = t.submittedMs;
-            upstreamStatus = t.upstreamStatus;
+            upstreamState = t.upstreamState;
             runOriginMs = t.runOriginMs;
             polls = t.polls;
             progressFloor = t.progressFloor;
@@ -106,6 +136,8 @@ public record VideoTask(
             videoExpiresMs = t.videoExpiresMs;
             usage = t.usage;
             error = t.error;
+            result = t.result;
+            webhook = t.webhook;
         }
 
         public Builder state(TaskState v) { state = v; return this; }
@@ -113,9 +145,11 @@ public record VideoTask(
         public Builder dispatchedMs(Long v) { dispatchedMs = v; return this; }
         public Builder submitStartedMs(Long v) { submitStartedMs = v; return this; }
         public Builder attempts(int v) { attempts = v; return this; }
+        public Builder account(String v) { account = v; return this; }
+        public Builder fairStep(long v) { fairStep = v; return this; }
         public Builder upstreamId(String v) { upstreamId = v; return this; }
         public Builder submittedMs(Long v) { submittedMs = v; return this; }
-        public Builder upstreamStatus(String v) { upstreamStatus = v; return this; }
+        public Builder upstreamState(UpstreamState v) { upstreamState = v; return this; }
         public Builder runOriginMs(Long v) { runOriginMs = v; return this; }
         public Builder polls(int v) { polls = v; return this; }
         public Builder progressFloor(int v) { progressFloor = v; return this; }
@@ -124,13 +158,15 @@ public record VideoTask(
         public Builder videoExpiresMs(Long v) { videoExpiresMs = v; return this; }
         public Builder usage(Usage v) { usage = v; return this; }
         public Builder error(TaskError v) { error = v; return this; }
+        public Builder result(ResultCopy v) { result = v; return this; }
+        public Builder webhook(WebhookDelivery v) { webhook = v; return this; }
 
         public VideoTask build() {
             // A task that no longer holds a slot has no message due.
             Long due = state.holdsSlot() ? dueMs : null;
             return new VideoTask(from.id, from.tenant, from.spec, from.createdMs, state, from.version + 1, due,
-                    dispatchedMs, submitStartedMs, attempts, upstreamId, submittedMs, upstreamStatus, runOriginMs,
-                    polls, progressFloor, completedMs, videoUrl, videoExpiresMs, usage, error);
+                    dispatchedMs, submitStartedMs, attempts, account, fairStep, upstreamId, submittedMs, upstreamState,
+                    runOriginMs, polls, progressFloor, completedMs, videoUrl, videoExpiresMs, usage, error, result, webhook);
         }
     }
 }

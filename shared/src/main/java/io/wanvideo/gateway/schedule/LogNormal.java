@@ -41,11 +41,8 @@ public record LogNormal(double medianSeconds, double sigma) {
             return 0;
         }
         double z = z(t);
-        if (z > 8) {
-            // Mills ratio: beyond 8σ the tail ratio is z to within 1.5%, and the direct quotient underflows.
-            return z / (sigma * t);
-        }
-        return density(t) / survival(t);
+        // density / survival as a difference of logarithms: both underflow far in the tail, their ratio does not.
+        return Math.exp(-0.5 * z * z - logUpperTail(z)) * INV_SQRT_2PI / (sigma * t);
     }
 
     public double mean() {
@@ -58,11 +55,9 @@ public record LogNormal(double medianSeconds, double sigma) {
             return mean();
         }
         double z = z(t);
-        double tail = upperTail(z);
-        if (tail < 1e-12) {
-            return t * (1 + sigma * sigma / Math.max(z * sigma, 1e-9));
-        }
-        return mean() * upperTail(z - sigma) / tail;
+        // The quotient of tails taken in logarithms: exact where both underflow (a task running many times its
+        // expected time).
+        return mean() * Math.exp(logUpperTail(z - sigma) - logUpperTail(z));
     }
 
     /** E[G; G <= t], the mean of the part of the distribution up to t. */
@@ -82,14 +77,29 @@ public record LogNormal(double medianSeconds, double sigma) {
         return 0.5 * erfc(z / SQRT2);
     }
 
+    /** ln P(Z > z), finite where P(Z > z) itself underflows to 0 (z beyond about 38). */
+    static double logUpperTail(double z) {
+        if (z < 0) {
+            return Math.log(upperTail(z));
+        }
+        double x = z / SQRT2;
+        double t = 1 / (1 + 0.5 * x);
+        return Math.log(0.5 * t) + erfcExponent(x, t);
+    }
+
     /** Complementary error function, fractional error below 1.2e-7 everywhere (Numerical Recipes' erfcc). */
     static double erfc(double x) {
         double z = Math.abs(x);
         double t = 1 / (1 + 0.5 * z);
-        double r = t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418
-                + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587
-                + t * (-0.82215223 + t * 0.17087277)))))))));
+        double r = t * Math.exp(erfcExponent(z, t));
         return x >= 0 ? r : 2 - r;
+    }
+
+    /** erfc(z) = t·e^(this) for z ≥ 0 and t = 1 / (1 + z/2). */
+    private static double erfcExponent(double z, double t) {
+        return -z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418
+                + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587
+                + t * (-0.82215223 + t * 0.17087277))))))));
     }
 
     /** Standard normal quantile (Acklam's rational approximation, relative error below 1.2e-9). */

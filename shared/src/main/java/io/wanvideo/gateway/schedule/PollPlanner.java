@@ -15,7 +15,7 @@ import java.util.Map;
  *
  * <p>Past the 99th percentile the expected distribution evidently does not describe this task (a stuck or
  * unusually slow one), so the interval also grows with the overrun: at least a quarter of the time since that
- * percentile, up to {@code backoffCapSeconds}.
+ * percentile, up to {@code backoffCapSeconds}. Past the plan's horizon that back-off alone sets the interval.
  *
  * <p>λ, the price of one second of delay in queries, is the larger of {@code lambdaFloor} and
  * {@code relativePrecision / median}: a fast upstream (the simulator, seconds) is watched as closely in
@@ -23,6 +23,8 @@ import java.util.Map;
  */
 public final class PollPlanner {
     private static final int CACHED_PLANS = 512;
+    private static final double OVERRUN_PERCENTILE = 0.99;
+    private static final double OVERRUN_SHARE = 0.25;
 
     /**
      * @param lambdaFloor       queries worth one second of delay, at least
@@ -70,22 +72,31 @@ public final class PollPlanner {
                 return clamp(early - elapsed);
             }
         }
-        double lambda = Math.max(settings.lambdaFloor(), settings.relativePrecision() / median);
-        int[] next = plan(expected, lambda);
+        int[] next = plan(expected, lambda(median));
         int now = (int) Math.floor(Math.max(0, elapsed));
-        double interval = now < next.length ? next[now] - elapsed : settings.backoffCapSeconds();
-        double overrun = elapsed - expected.quantile(0.99);
-        if (overrun > 0) {
-            interval = Math.max(interval, Math.min(settings.backoffCapSeconds(), overrun / 4));
-        }
-        return clamp(interval);
+        // Past the plan's horizon (one task in a million still running) only the back-off speaks; it already
+        // outweighs the plan's last gaps there, so the schedule carries on without a jump.
+        double planned = now < next.length ? next[now] - elapsed : 0;
+        return clamp(Math.max(planned, overrunBackoff(expected, elapsed)));
+    }
+
+    /** A quarter of the time since the 99th percentile, at most the cap; nothing before that percentile. */
+    private double overrunBackoff(LogNormal expected, double elapsed) {
+        double overrun = elapsed - expected.quantile(OVERRUN_PERCENTILE);
+        return overrun > 0 ? Math.min(settings.backoffCapSeconds(), overrun * OVERRUN_SHARE) : 0;
+    }
+
+    /** Queries worth one second of delay for a task of this median. */
+    double lambda(double medianSeconds) {
+        return Math.max(settings.lambdaFloor(), settings.relativePrecision() / medianSeconds);
     }
 
     private int clamp(double seconds) {
         return (int) Math.max(settings.minIntervalSeconds(), Math.min(TaskQueue.MAX_DELAY_SECONDS, Math.ceil(seconds - 1e-9)));
     }
 
-    private int[] plan(LogNormal expected, double lambda) {
+    /** {@code next[t]} of {@link #optimalSchedule}, computed once per distribution and λ. */
+    int[] plan(LogNormal expected, double lambda) {
         Key key = new Key(expected.medianSeconds(), expected.sigma(), lambda);
         synchronized (plans) {
             int[] cached = plans.get(key);

@@ -4,23 +4,39 @@ import io.wanvideo.gateway.model.TaskErrors;
 import io.wanvideo.gateway.model.TaskState;
 import io.wanvideo.gateway.model.VideoTask;
 import io.wanvideo.gateway.queue.TaskMessage;
+import io.wanvideo.gateway.queue.TaskQueue;
 import io.wanvideo.gateway.store.TaskStore;
+import io.wanvideo.gateway.upstream.UpstreamException;
+import io.wanvideo.gateway.upstream.UpstreamTask;
+import io.wanvideo.gateway.upstream.Upstreams;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * A message that kept failing lands in the dead-letter queue; its task is failed with a clear error
- * instead of sitting queued forever. A dead message that the task has since moved past is ignored.
+ * A message that kept failing lands in the dead-letter queue. Before its task is failed, its real state is
+ * checked: a task running upstream is never failed here (it would still run and be billed, and its slot must
+ * stay counted until its end is known): its upstream state is asked and acted upon, or it is simply queued
+ * again. Only a task with nothing upstream (waiting, or about to be created) is failed with `internal_error`.
+ * A dead message that the task has since moved past is ignored.
  */
 public final class DeadLetters {
     private static final Logger LOG = LogManager.getLogger(DeadLetters.class);
 
     private final TaskStore store;
-    private final TaskAdvancer advancer;
+    private final TaskQueue queue;
+    private final Upstreams upstreams;
+    private final TaskFinisher finisher;
+    private final RunningPolls polls;
+    private final Dispatcher dispatcher;
 
-    public DeadLetters(TaskStore store, TaskAdvancer advancer) {
+    public DeadLetters(TaskStore store, TaskQueue queue, Upstreams upstreams, TaskFinisher finisher, RunningPolls polls,
+            Dispatcher dispatcher) {
         this.store = store;
-        this.advancer = advancer;
+        this.queue = queue;
+        this.upstreams = upstreams;
+        this.finisher = finisher;
+        this.polls = polls;
+        this.dispatcher = dispatcher;
     }
 
     public void handle(TaskMessage message) {
@@ -37,9 +53,29 @@ public final class DeadLetters {
         if (!current) {
             return;
         }
-        LOG.error("task {} failed: its message was dead-lettered in state {}", task.id(), task.state());
-        advancer.finish(task, advancer.failed(task, TaskErrors.INTERNAL_ERROR, "The gateway failed repeatedly while "
-                + "processing this task and gave up. Submit the request again; if this persists, report task "
-                + task.id() + "."));
+        switch (task.state()) {
+            case RUNNING -> recheckRunning(task);
+            case SUBMITTING -> dispatcher.settle(task, message.upstreamId());
+            default -> {
+                LOG.error("task {} failed: its message was dead-lettered in state {}", task.id(), task.state());
+                finisher.finish(task, finisher.failed(task, TaskErrors.INTERNAL_ERROR, "The gateway failed repeatedly "
+                        + "while processing this task and gave up before creating it upstream; nothing was billed. "
+                        + "Submit the request again; if this persists, report task " + task.id() + "."));
+            }
+        }
+    }
+
+    private void recheckRunning(VideoTask task) {
+        UpstreamTask view;
+        try {
+            view = upstreams.get(task.account()).query(task.upstreamId());
+        } catch (UpstreamException e) {
+            LOG.warn("dead-lettered task {} is running upstream as {} and could not be checked ({}); queued again",
+                    task.id(), task.upstreamId(), e.getMessage());
+            queue.send(TaskMessage.advance(task), 30);
+            return;
+        }
+        LOG.warn("dead-lettered task {} is {} upstream; acting on that", task.id(), view.state());
+        polls.applyView(task, view);
     }
 }

@@ -1,36 +1,28 @@
 package io.wanvideo.gateway.service;
 
-import io.wanvideo.gateway.api.ApiError;
 import io.wanvideo.gateway.api.VideoObject;
-import io.wanvideo.gateway.schedule.GenerationTimeModel;
+import io.wanvideo.gateway.model.VideoTask;
 import io.wanvideo.gateway.store.TaskStore;
-import java.time.Clock;
 
-/** GET /v1/videos/{id}: a task for its owner only. */
+/** GET /v1/videos/{id}: a task for its owner only; another tenant's task and an unknown id answer alike. */
 public final class LookupVideo {
     private final TaskStore store;
-    private final GenerationTimeModel times;
-    private final Clock clock;
+    private final VideoViews views;
 
-    public LookupVideo(TaskStore store, GenerationTimeModel times, Clock clock) {
+    public LookupVideo(TaskStore store, VideoViews views) {
         this.store = store;
-        this.times = times;
-        this.clock = clock;
+        this.views = views;
     }
 
     public VideoObject find(String tenant, String id) {
-        if (!TaskIds.plausible(id)) {
-            throw notFound(id);
-        }
-        return store.find(id)
-                .filter(task -> task.tenant().equals(tenant))
-                .map(task -> VideoObject.of(task, clock.millis(), times))
-                .orElseThrow(() -> notFound(id));
+        return views.of(owned(tenant, id));
     }
 
-    /** Another tenant's task and a task that does not exist answer alike. */
-    private static ApiError notFound(String id) {
-        String shown = id == null ? "" : id.length() > 80 ? id.substring(0, 80) + "..." : id;
-        return ApiError.notFound("id", "No video task with id '" + shown + "'.");
+    /** @throws VideoNotFoundException unknown, or another tenant's */
+    public VideoTask owned(String tenant, String id) {
+        if (!TaskIds.plausible(id)) {
+            throw new VideoNotFoundException(id);
+        }
+        return store.find(id).filter(task -> task.tenant().equals(tenant)).orElseThrow(() -> new VideoNotFoundException(id));
     }
 }

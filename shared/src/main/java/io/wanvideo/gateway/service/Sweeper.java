@@ -6,75 +6,157 @@ import io.wanvideo.gateway.model.VideoModel;
 import io.wanvideo.gateway.model.VideoTask;
 import io.wanvideo.gateway.queue.TaskMessage;
 import io.wanvideo.gateway.queue.TaskQueue;
+import io.wanvideo.gateway.store.BacklogEntry;
+import io.wanvideo.gateway.store.FairShare;
 import io.wanvideo.gateway.store.StaleTaskException;
 import io.wanvideo.gateway.store.TaskStore;
+import io.wanvideo.gateway.upstream.Upstreams;
+import io.wanvideo.gateway.upstream.VideoUpstream;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * The periodic safety net, run on a `sweep` message every minute. It starts backlog tasks if slots are
- * free, re-enqueues slot holders whose message is long overdue (lost in a crash between a write and its
- * message), and fails tasks that have run upstream longer than the timeout. It only reads the backlog's
- * head and the slot holders, so its cost does not grow with the backlog.
+ * The periodic safety net, run on a `sweep` message every minute. It enforces every state's deadline (README,
+ * "Faults"), re-enqueues slot holders whose message is long overdue (lost in a crash between a write and its
+ * message), resumes after-completion steps whose message was lost, probes paused accounts, and starts backlog
+ * tasks if slots are free. It reads the slot holders, the fair queue's tenants and the heads of their backlogs,
+ * never a whole backlog, so its cost does not grow with the number of waiting tasks.
  */
 public final class Sweeper {
     private static final Logger LOG = LogManager.getLogger(Sweeper.class);
+    private static final int TENANTS_CHECKED = 1000;
+    private static final int EXPIRED_PER_TENANT = 25;
+    private static final int EFFECTS_PER_SWEEP = 200;
 
     private final TaskStore store;
     private final TaskQueue queue;
-    private final TaskAdvancer advancer;
+    private final Upstreams upstreams;
+    private final TaskFinisher finisher;
+    private final AccountHealth health;
     private final PollerSettings settings;
     private final Clock clock;
 
-    public Sweeper(TaskStore store, TaskQueue queue, TaskAdvancer advancer, PollerSettings settings, Clock clock) {
+    public Sweeper(TaskStore store, TaskQueue queue, Upstreams upstreams, TaskFinisher finisher, AccountHealth health,
+            PollerSettings settings, Clock clock) {
         this.store = store;
         this.queue = queue;
-        this.advancer = advancer;
+        this.upstreams = upstreams;
+        this.finisher = finisher;
+        this.health = health;
         this.settings = settings;
         this.clock = clock;
     }
 
-    public record Report(int started, int requeued, int timedOut) {}
+    public record Report(int started, int requeued, int timedOut, int expired, int effectsResumed, int accountsResumed) {}
 
     public Report sweep() {
         return sweep(settings.orphanGrace());
     }
 
-    /** @param grace how overdue a slot holder's message must be before the task counts as orphaned */
-    public Report sweep(java.time.Duration grace) {
-        int started = 0;
+    /** @param grace how overdue a message must be before its task counts as orphaned */
+    public Report sweep(Duration grace) {
         int requeued = 0;
         int timedOut = 0;
+        int expired = 0;
         for (String pool : VideoModel.slotPools()) {
-            for (String id : store.slotHolders(pool)) {
-                VideoTask task = store.find(id).orElse(null);
-                if (task == null || !task.state().holdsSlot()) {
-                    continue;
-                }
-                long now = clock.millis();
-                if (task.state() == TaskState.RUNNING && now - task.submittedMs() > settings.taskTimeout().toMillis()) {
-                    advancer.finish(task, advancer.failed(task, TaskErrors.TIMEOUT, "The task ran upstream for more than "
-                            + settings.taskTimeout().toMinutes() + " minutes (upstream task " + task.upstreamId() + ")."));
-                    timedOut++;
-                } else if (task.dueMs() != null && now - task.dueMs() >= grace.toMillis()) {
-                    VideoTask next = task.next().dueMs(now).build();
-                    try {
-                        store.transition(task, next, settings.slotsPerPool());
-                    } catch (StaleTaskException moved) {
+            for (VideoUpstream account : upstreams.all()) {
+                for (String id : store.slotHolders(account.account(), pool)) {
+                    VideoTask task = store.find(id).orElse(null);
+                    if (task == null || !task.state().holdsSlot()) {
                         continue;
                     }
-                    LOG.warn("task {} ({}) had nothing moving it for {} s; re-enqueued", id, task.state(),
-                            (now - task.dueMs()) / 1000);
-                    queue.send(TaskMessage.advance(next), 0);
-                    requeued++;
+                    if (pastDeadline(task)) {
+                        timedOut++;
+                    } else if (task.dueMs() != null && clock.millis() - task.dueMs() >= grace.toMillis()) {
+                        requeued += reenqueue(task);
+                    }
                 }
             }
-            started += advancer.slots().fill(pool, null);
+            expired += expireBacklog(pool);
         }
-        if (started + requeued + timedOut > 0) {
-            LOG.info("sweep: started {}, re-enqueued {}, timed out {}", started, requeued, timedOut);
+        int effects = resumeEffects(grace);
+        int resumed = health.probePaused().size();
+        int started = 0;
+        for (String pool : VideoModel.slotPools()) {
+            started += finisher.scheduler().fill(pool, null);
         }
-        return new Report(started, requeued, timedOut);
+        Report report = new Report(started, requeued, timedOut, expired, effects, resumed);
+        if (started + requeued + timedOut + expired + effects + resumed > 0) {
+            LOG.info("sweep: {}", report);
+        }
+        return report;
+    }
+
+    /** Ends a slot holder that has outlived its state's deadline. */
+    private boolean pastDeadline(VideoTask task) {
+        long now = clock.millis();
+        if (task.state() == TaskState.RUNNING && now - task.submittedMs() > settings.taskTimeout().toMillis()) {
+            return finisher.finish(task, finisher.failed(task, TaskErrors.TIMEOUT, "The task ran upstream for more than "
+                    + settings.taskTimeout().toMinutes() + " minutes (upstream task " + task.upstreamId() + ")."));
+        }
+        if (task.state() == TaskState.DISPATCHING && now - task.dispatchedMs() > settings.dispatchTimeout().toMillis()) {
+            return finisher.finish(task, finisher.failed(task, TaskErrors.UPSTREAM_UNAVAILABLE, "The upstream kept refusing "
+                    + "or throttling the create call for " + settings.dispatchTimeout().toMinutes() + " minutes; nothing "
+                    + "was created or billed. Submit the request again later."));
+        }
+        return false;
+    }
+
+    private int reenqueue(VideoTask task) {
+        long now = clock.millis();
+        VideoTask next = task.next().dueMs(now).build();
+        try {
+            store.transition(task, next);
+        } catch (StaleTaskException moved) {
+            return 0;
+        }
+        LOG.warn("task {} ({}) had nothing moving it for {} s; re-enqueued", task.id(), task.state(),
+                (now - task.dueMs()) / 1000);
+        queue.send(TaskMessage.advance(next), 0);
+        return 1;
+    }
+
+    /** Fails the backlog tasks that have waited past the queue deadline: only tenants whose oldest task is that old. */
+    private int expireBacklog(String pool) {
+        long cutoff = clock.millis() - settings.queueTimeout().toMillis();
+        List<String> tenants = store.fairQueue(pool, TENANTS_CHECKED);
+        if (tenants.isEmpty()) {
+            return 0;
+        }
+        int expired = 0;
+        for (FairShare share : store.fairShares(pool, tenants)) {
+            if (share.headMs() == null || share.headMs() >= cutoff) {
+                continue;
+            }
+            for (BacklogEntry entry : store.backlogHead(pool, share.tenant(), EXPIRED_PER_TENANT)) {
+                if (entry.createdMs() >= cutoff) {
+                    break;
+                }
+                VideoTask task = store.find(entry.taskId()).orElse(null);
+                if (task != null && task.state() == TaskState.QUEUED && finisher.finish(task, finisher.failed(task,
+                        TaskErrors.QUEUE_TIMEOUT, "The task waited in the backlog for more than "
+                                + settings.queueTimeout().toHours() + " hours without a free upstream slot; nothing was "
+                                + "created or billed."))) {
+                    expired++;
+                }
+            }
+        }
+        return expired;
+    }
+
+    /** After-completion steps whose message was lost (a crash between the end and the send) go out again. */
+    private int resumeEffects(Duration grace) {
+        int resumed = 0;
+        for (String id : store.effectsDueBefore(clock.millis() - grace.toMillis(), EFFECTS_PER_SWEEP)) {
+            VideoTask task = store.find(id).orElse(null);
+            if (task != null && task.state().terminal()) {
+                finisher.queueAfterCompletion(task);
+                resumed++;
+            }
+        }
+        return resumed;
     }
 }

@@ -1,41 +1,77 @@
 package io.wanvideo.gateway.store;
 
 import io.wanvideo.gateway.model.VideoTask;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Where tasks and the upstream slot counters live. Every change is conditional on the version it was
- * derived from, so duplicated or racing work can never apply twice or move a task backwards.
+ * Where tasks, the upstream slot counters and the fair-share counters live. Every change is conditional on the
+ * version it was derived from, so duplicated or racing work can never apply twice or move a task backwards; and
+ * every change that takes or gives back a slot, or moves a task into or out of its tenant's backlog, moves the
+ * counters in the same transaction, so a crash can neither leak nor double-count anything.
  */
 public interface TaskStore {
-    /** Stores a new task. */
-    void create(VideoTask task);
+    /**
+     * Stores a new queued task and counts it in its tenant's backlog, within the tenant's limits, claiming its
+     * idempotency key if it has one, all in one transaction: refused, nothing is written.
+     *
+     * @throws QuotaExceededException      the tenant is at a limit
+     * @throws IdempotencyKeyTakenException another request already holds the key
+     */
+    void create(VideoTask task, Admission admission);
 
     /** A strongly consistent read. */
     Optional<VideoTask> find(String id);
 
     /**
-     * Replaces {@code current} with {@code next} if the stored version is still current's. When the
-     * change takes a slot (next holds one, current did not) or gives one back, the slot counter of the
-     * task's pool moves in the same transaction, so a crash can neither leak nor double-count a slot.
+     * Replaces {@code current} with {@code next} if the stored version is still current's. A change that gives
+     * back a slot (next holds none, current did: finished, or back to the backlog) moves the slot and fair-share
+     * counters with it; one that takes a slot must go through {@link #claim}.
      *
-     * @param slotCapacity slots in the pool; taking one beyond it fails
      * @return next, as stored
-     * @throws StaleTaskException  the task changed since current was read
-     * @throws NoFreeSlotException next takes a slot and none is free
+     * @throws StaleTaskException the task changed since current was read
      */
-    VideoTask transition(VideoTask current, VideoTask next, int slotCapacity);
+    VideoTask transition(VideoTask current, VideoTask next);
 
-    /** Removes a task that is still exactly as given; false if it has moved on. */
-    boolean deleteIfUnchanged(VideoTask task);
+    /**
+     * Moves a queued task onto a slot of {@code next.account()} (DISPATCHING), counting the slot and the tenant's
+     * running load in the same transaction.
+     *
+     * @param capacity   the account's slots for the task's pool; taking one beyond it fails
+     * @param nextHeadMs submission time of the tenant's next waiting task, if known (keeps the tie-break exact)
+     * @throws NoFreeSlotException the account's slots are all taken
+     * @throws StaleTaskException  the task changed (another poller claimed it)
+     */
+    VideoTask claim(VideoTask queued, VideoTask next, int capacity, Long nextHeadMs);
 
-    /** Ids of the oldest queued tasks of a pool, oldest first. Eventually consistent. */
-    List<String> backlogHead(String slotPool, int limit);
+    /** Removes a task that is still exactly as given, with whatever it counts; false if it has moved on. */
+    boolean delete(VideoTask task);
 
-    /** Ids of every task holding a slot in a pool. Eventually consistent. */
-    List<String> slotHolders(String slotPool);
+    /** The oldest waiting tasks of one tenant in a pool, oldest first. Eventually consistent. */
+    List<BacklogEntry> backlogHead(String pool, String tenant, int limit);
 
-    /** A strongly consistent count of the slots taken in a pool. */
-    int slotsInUse(String slotPool);
+    /** Tenants with waiting tasks in a pool, the one owed the next slot first. Eventually consistent. */
+    List<String> fairQueue(String pool, int limit);
+
+    /** The exact counters of these tenants in a pool (strongly consistent). */
+    List<FairShare> fairShares(String pool, Collection<String> tenants);
+
+    /** Drops a tenant from the pool's fair queue if it has nothing waiting (harmless if it has). */
+    void forgetIdleTenant(String pool, String tenant);
+
+    /** Ids of every task holding a slot of an account in a pool. Eventually consistent. */
+    List<String> slotHolders(String account, String pool);
+
+    /** Strongly consistent counts of the slots taken in a pool, per account asked about. */
+    SlotCounts slotsInUse(String pool, Collection<String> accounts);
+
+    /** The task a tenant's idempotency key was first used for, unless that claim has expired. */
+    Optional<IdempotencyClaim> idempotencyClaim(String tenant, String keyHash);
+
+    /** Ids of tasks whose after-completion work (result copy, webhook) is overdue before this time. */
+    List<String> effectsDueBefore(long timeMs, int limit);
+
+    /** A tenant's tasks by creation time, for GET /v1/videos: projected, without the request's media. */
+    TaskPage listByTenant(String tenant, boolean newestFirst, int limit, VideoTask after);
 }

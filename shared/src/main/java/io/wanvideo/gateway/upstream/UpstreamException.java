@@ -5,24 +5,34 @@ public final class UpstreamException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     public enum Kind {
-        /** 429: over a rate or concurrency limit. Wait and try again; never a reason to fail a task. */
+        /** Over a rate or concurrency limit. Wait and try again; never a reason to fail a task. */
         THROTTLED,
-        /** 408, 5xx, no connection: the call did not take effect. Try again with backoff. */
+        /** Timeout, server error, no connection: the call did not take effect. Try again with backoff. */
         TRANSIENT,
-        /** Any other 4xx: this request will never succeed. */
+        /** This request will never succeed (the provider refused its content or parameters). */
         PERMANENT,
         /** A create was sent but no answer came back: it may or may not have taken effect. */
-        UNCERTAIN
+        UNCERTAIN,
+        /**
+         * The account cannot be used now (key invalid or revoked, access denied, in arrears). Not the task's
+         * fault: the account is paused and its work goes elsewhere or waits.
+         */
+        ACCOUNT_UNUSABLE,
+        /** The provider does not know the task. */
+        NOT_FOUND,
+        /** A cancel of a task that has already started. */
+        NOT_CANCELLABLE
     }
 
     private final Kind kind;
-    private final int httpStatus;
     private final String code;
 
-    public UpstreamException(Kind kind, int httpStatus, String code, String message, Throwable cause) {
+    /**
+     * @param code the provider's error code, kept for the task's error where it is the task's fault
+     */
+    public UpstreamException(Kind kind, String code, String message, Throwable cause) {
         super(message, cause);
         this.kind = kind;
-        this.httpStatus = httpStatus;
         this.code = code;
     }
 
@@ -30,12 +40,7 @@ public final class UpstreamException extends RuntimeException {
         return kind;
     }
 
-    /** 0 when no HTTP answer arrived. */
-    public int httpStatus() {
-        return httpStatus;
-    }
-
-    /** The upstream's error code (InvalidParameter, Throttling.RateQuota, ...) or null. */
+    /** The provider's error code (InvalidParameter, DataInspectionFailed, ...) or null. */
     public String code() {
         return code;
     }

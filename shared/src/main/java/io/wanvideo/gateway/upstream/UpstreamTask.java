@@ -1,14 +1,15 @@
 package io.wanvideo.gateway.upstream;
 
+import io.wanvideo.gateway.model.TaskError;
+import io.wanvideo.gateway.model.UpstreamState;
 import io.wanvideo.gateway.model.Usage;
 
 /**
- * What a query says about an upstream task.
+ * What a query says about an upstream task, already in the gateway's words.
  *
- * @param status PENDING, RUNNING, SUCCEEDED, FAILED, CANCELED, UNKNOWN, or something we do not know
+ * @param rawStatus the provider's own status string, for logs only
+ * @param error     why it failed (the provider's code and message), when it did
+ * @param videoUrl  the result, when it succeeded
  */
-public record UpstreamTask(String taskId, String status, String code, String message, String videoUrl, Usage usage) {
-    public boolean succeeded() {
-        return "SUCCEEDED".equals(status);
-    }
-}
+public record UpstreamTask(String taskId, UpstreamState state, String rawStatus, TaskError error, String videoUrl,
+        Usage usage) {}

@@ -1,12 +1,19 @@
 package io.wanvideo.gateway.validation;
 
 import io.wanvideo.gateway.api.ApiError;
+import io.wanvideo.gateway.net.NetworkAddresses;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
-/** Where a media item may point: what the upstream can fetch, and nothing it cannot. */
+/**
+ * Where a media item may point: what the upstream can fetch, and nothing it cannot. The upstream fetches from
+ * the internet, so a URL whose host is plainly not on it (loopback, a private network, link-local and the cloud
+ * metadata address) is refused here rather than billed as a failed task there. The local stack may allow
+ * loopback, where its simulator fetches.
+ */
 final class MediaUrls {
     private static final Pattern DATA_IMAGE =
             Pattern.compile("data:image/(jpeg|png|bmp|webp);base64,[A-Za-z0-9+/]+={0,2}", Pattern.CASE_INSENSITIVE);
@@ -14,13 +21,18 @@ final class MediaUrls {
     /** Beyond any real object-store URL; keeps one field from filling the task record. */
     static final int MAX_URL_CHARS = 4096;
 
-    private MediaUrls() {}
+    private final boolean allowLoopback;
+
+    MediaUrls(boolean allowLoopback) {
+        this.allowLoopback = allowLoopback;
+    }
 
     /**
      * @param image whether a base64 image data URI is acceptable here
      * @return the URL, unchanged
      */
-    static String check(String url, boolean image, String param) {
+    String check(String url, boolean image, String param) {
+        Fields.wellFormed(url, param);
         String accepted = image
                 ? "an absolute https:// or http:// URL, an oss:// URL, or a data:image/(jpeg|png|bmp|webp);base64 URI"
                 : "an absolute https:// or http:// URL or an oss:// URL";
@@ -41,8 +53,7 @@ final class MediaUrls {
             return url;
         }
         if (url.length() > MAX_URL_CHARS) {
-            throw ApiError.invalidValue(param, "`" + param + "` is longer than " + MAX_URL_CHARS
-                    + " characters.");
+            throw ApiError.invalidValue(param, "`" + param + "` is longer than " + MAX_URL_CHARS + " characters.");
         }
         if (lower.startsWith("oss://")) {
             if (url.length() <= "oss://".length() || url.chars().anyMatch(Character::isWhitespace)) {
@@ -51,15 +62,25 @@ final class MediaUrls {
             return url;
         }
         if (lower.startsWith("http://") || lower.startsWith("https://")) {
+            URI uri;
             try {
-                URI uri = new URI(url);
-                if (uri.getHost() == null || uri.getHost().isBlank()) {
-                    throw ApiError.invalidValue(param, "`" + param + "` has no host: give " + accepted + ".");
-                }
-                return url;
+                uri = new URI(url);
             } catch (URISyntaxException e) {
                 throw ApiError.invalidValue(param, "`" + param + "` is not a valid URL (" + e.getReason() + ").");
             }
+            if (uri.getHost() == null || uri.getHost().isBlank()) {
+                throw ApiError.invalidValue(param, "`" + param + "` has no host: give " + accepted + ".");
+            }
+            if (uri.getRawUserInfo() != null) {
+                throw ApiError.invalidValue(param, "`" + param + "` must not carry credentials (user:password@).");
+            }
+            Optional<NetworkAddresses.Kind> kind = NetworkAddresses.literalKind(uri.getHost());
+            if (kind.isPresent() && kind.get() != NetworkAddresses.Kind.PUBLIC
+                    && !(allowLoopback && kind.get() == NetworkAddresses.Kind.LOOPBACK)) {
+                throw ApiError.invalidValue(param, "`" + param + "` points at " + kind.get().describe()
+                        + ", which the upstream cannot fetch from the internet; give a public URL.");
+            }
+            return url;
         }
         throw ApiError.invalidValue(param, "`" + param + "` must be " + accepted + ".");
     }

@@ -2,55 +2,64 @@ package io.wanvideo.gateway.validation;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.wanvideo.gateway.api.ApiError;
+import io.wanvideo.gateway.api.ApiErrors;
 import io.wanvideo.gateway.model.MediaItem;
 import io.wanvideo.gateway.model.MediaType;
 import io.wanvideo.gateway.model.ModelFamily;
-import io.wanvideo.gateway.model.Resolution;
 import io.wanvideo.gateway.model.VideoModel;
 import io.wanvideo.gateway.model.VideoSpec;
-import java.math.BigDecimal;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * The rules of spec/api.md for POST /v1/videos, in one place. Turns a parsed JSON body into a
- * {@link VideoSpec} or throws the first {@link ApiError} found, naming the field with a JSON path.
+ * The rules of spec/api.md for POST /v1/videos, in one place, for both encodings (JSON, and forms decoded to the
+ * same tree). Turns a request into a {@link VideoSpec} or throws the first {@link ApiError} found, naming the
+ * field the client sent with a JSON path.
  *
- * <p>Checks run in a fixed order (model, unknown fields, form, text, media, size, ratio, seconds,
- * flags, seed) so the error a client sees for a given body is stable.
+ * <p>Checks run in a fixed order (model, unknown fields, form, text, media, size, ratio, seconds, flags, seed,
+ * webhook) so the error a client sees for a given body is stable.
  */
 public final class VideoRequestValidator {
-    public static final int MAX_PROMPT_CHARS = 5000;
-    public static final int MAX_NEGATIVE_PROMPT_CHARS = 500;
-    public static final int MAX_REFERENCES = 5;
-    public static final int MIN_SECONDS = 2;
-    public static final int MAX_SECONDS = 15;
-    public static final int MAX_SECONDS_WITH_REFERENCE_VIDEO = 10;
-    public static final int DEFAULT_SECONDS = 5;
-    public static final String DEFAULT_RATIO = "16:9";
-    public static final List<String> RATIOS = List.of("16:9", "9:16", "1:1", "4:3", "3:4");
-
     private static final Set<String> CANONICAL_FIELDS = Set.of("model", "prompt", "negative_prompt", "media", "size",
-            "ratio", "seconds", "prompt_extend", "watermark", "seed");
-    /** Seed 001's flat form of the r2v form schema. */
-    private static final List<String> FLAT_MEDIA_FIELDS =
-            List.of("reference_image", "reference_video", "reference_voice", "first_frame");
-    private static final Set<String> ALIASES = Set.of("resolution", "duration");
+            "ratio", "seconds", "prompt_extend", "watermark", "seed", "input_reference", "webhook_url");
+    /** Aliases: seed 001's `resolution` and `duration`, OpenRouter's `callback_url`. */
+    private static final Set<String> ALIASES = Set.of("resolution", "duration", "callback_url");
     private static final Set<String> MEDIA_ITEM_FIELDS = Set.of("type", "url", "reference_voice");
+    private static final int MAX_WEBHOOK_URL_CHARS = 2048;
 
-    /** The media sets wan2.7-i2v accepts, in the order the error message lists them. */
-    private static final List<Set<MediaType>> I2V_COMBINATIONS = List.of(
-            EnumSet.of(MediaType.FIRST_FRAME),
-            EnumSet.of(MediaType.FIRST_FRAME, MediaType.DRIVING_AUDIO),
-            EnumSet.of(MediaType.FIRST_FRAME, MediaType.LAST_FRAME),
-            EnumSet.of(MediaType.FIRST_FRAME, MediaType.LAST_FRAME, MediaType.DRIVING_AUDIO),
-            EnumSet.of(MediaType.FIRST_CLIP),
-            EnumSet.of(MediaType.FIRST_CLIP, MediaType.LAST_FRAME));
-    private static final String I2V_COMBINATIONS_TEXT = "first_frame; first_frame + driving_audio; "
-            + "first_frame + last_frame; first_frame + last_frame + driving_audio; first_clip; first_clip + last_frame";
+    private final MediaUrls urls;
+    private final FlatForm flatForm;
+    private final OpenAiVocabulary openAi;
+    private final WebhookTargetRule webhookTargets;
+    private final int maxInlineChars;
+
+    /**
+     * @param allowLoopbackMedia whether media URLs may point at loopback (the local stack, where the simulator fetches)
+     * @param webhookTargets     which webhook URLs are acceptable
+     * @param maxInlineChars     how much inline media (data: URIs) a request may carry in all: unlimited (but for the
+     *                           body limit) when inputs are moved to storage, less than an item holds when they are not
+     */
+    public VideoRequestValidator(boolean allowLoopbackMedia, WebhookTargetRule webhookTargets, int maxInlineChars) {
+        this.urls = new MediaUrls(allowLoopbackMedia);
+        this.flatForm = new FlatForm(urls);
+        this.openAi = new OpenAiVocabulary(urls);
+        this.webhookTargets = webhookTargets;
+        this.maxInlineChars = maxInlineChars;
+    }
+
+    public VideoRequestValidator(boolean allowLoopbackMedia, WebhookTargetRule webhookTargets) {
+        this(allowLoopbackMedia, webhookTargets, Integer.MAX_VALUE);
+    }
+
+    /** The deployed policy: public media hosts only; webhooks to https only. */
+    public VideoRequestValidator() {
+        this(false, url -> url.toLowerCase(Locale.ROOT).startsWith("https://") ? Optional.empty()
+                : Optional.of("webhooks are delivered over https only"));
+    }
 
     public VideoSpec validate(JsonNode body) {
         if (body == null || !body.isObject()) {
@@ -60,149 +69,168 @@ public final class VideoRequestValidator {
         ModelFamily family = model.family();
         rejectUnknownFields(body);
 
-        boolean flatForm = FLAT_MEDIA_FIELDS.stream().anyMatch(f -> present(body, f));
-        if (flatForm) {
-            String flatField = FLAT_MEDIA_FIELDS.stream().filter(f -> present(body, f)).findFirst().orElseThrow();
+        boolean flat = FlatForm.used(body);
+        if (flat) {
+            String flatField = FlatForm.firstField(body);
             if (family != ModelFamily.R2V) {
                 throw ApiError.unsupportedParameter(flatField, "The top-level `" + flatField + "` field is the "
                         + "wan2.7-r2v compatibility form; for " + model.id() + " put every input in `media`.");
             }
-            if (present(body, "media")) {
+            if (Fields.present(body, "media")) {
                 throw ApiError.conflictingParameters(flatField, "Give the inputs either in `media` or in the "
                         + "top-level `" + flatField + "` form, not both.");
             }
         }
         rejectAliasWithCanonical(body, "resolution", "size");
         rejectAliasWithCanonical(body, "duration", "seconds");
+        rejectAliasWithCanonical(body, "callback_url", "webhook_url");
 
-        String prompt = text(body, "prompt", MAX_PROMPT_CHARS);
+        String prompt = Fields.text(body.get("prompt"), "prompt", VideoContract.MAX_PROMPT_CHARS);
         if (family == ModelFamily.R2V) {
             if (prompt == null) {
                 throw ApiError.missing("prompt", "`prompt` is required for " + model.id() + ".");
             }
-            if (prompt.isBlank()) {
+            if (Fields.blank(prompt)) {
                 throw ApiError.invalidValue("prompt", "`prompt` must not be blank.");
             }
-        } else if (prompt != null && prompt.isBlank()) {
+        } else if (prompt != null && Fields.blank(prompt)) {
             prompt = null;
         }
-        String negativePrompt = text(body, "negative_prompt", MAX_NEGATIVE_PROMPT_CHARS);
-        if (negativePrompt != null && negativePrompt.isBlank()) {
+        String negativePrompt = Fields.text(body.get("negative_prompt"), "negative_prompt",
+                VideoContract.MAX_NEGATIVE_PROMPT_CHARS);
+        if (negativePrompt != null && Fields.blank(negativePrompt)) {
             negativePrompt = null;
         }
 
-        List<MediaItem> media = flatForm ? flatMedia(body) : media(body, family);
-        if (family == ModelFamily.R2V) {
-            checkR2vMedia(media, flatForm);
-        } else {
-            checkI2vMedia(media);
+        Optional<SourcedMedia> reference = openAi.inputReference(body, family);
+        List<SourcedMedia> media = flat ? flatForm.media(body) : media(body, family, reference.isPresent());
+        String setParam = flat ? FlatForm.firstField(body) : Fields.present(body, "media") ? "media" : "input_reference";
+        if (reference.isPresent()) {
+            media = withReference(media, reference.get(), family);
         }
+        if (family == ModelFamily.R2V) {
+            MediaRules.r2v(media, setParam);
+        } else {
+            MediaRules.i2v(media, setParam);
+        }
+        checkInlineSize(media);
+        List<MediaItem> items = media.stream().map(SourcedMedia::item).toList();
 
-        Resolution size = size(body);
-        String ratio = ratio(body, model, media);
-        int seconds = seconds(body, media);
-        boolean promptExtend = bool(body, "prompt_extend", true);
-        boolean watermark = bool(body, "watermark", false);
-        Long seed = seed(body);
-        return new VideoSpec(model, prompt, negativePrompt, media, size, ratio, seconds, promptExtend, watermark, seed);
+        OpenAiVocabulary.Size size = OpenAiVocabulary.size(body);
+        String ratio = ratio(body, model, items, size);
+        int seconds = seconds(body, items);
+        boolean promptExtend = Fields.bool(body, "prompt_extend", true);
+        boolean watermark = Fields.bool(body, "watermark", false);
+        Long seed = Fields.seed(body);
+        String webhookUrl = webhookUrl(body);
+        return new VideoSpec(model, prompt, negativePrompt, items, size.resolution(), ratio, seconds, promptExtend,
+                watermark, seed, size.label(), webhookUrl);
+    }
+
+    /** Without storage, inline media stays in the task item, which DynamoDB caps at 400 KB. */
+    private void checkInlineSize(List<SourcedMedia> media) {
+        long total = 0;
+        SourcedMedia largest = null;
+        for (SourcedMedia m : media) {
+            String url = m.item().url();
+            if (url != null && url.regionMatches(true, 0, "data:", 0, 5)) {
+                total += url.length();
+                if (largest == null || url.length() > largest.item().url().length()) {
+                    largest = m;
+                }
+            }
+        }
+        if (total > maxInlineChars) {
+            String param = largest.param().startsWith("media[") ? largest.param() + ".url" : largest.param();
+            throw ApiError.payloadTooLarge(param, "The inline media of this request is " + total / 1000 + " KB; this "
+                    + "deployment keeps at most " + maxInlineChars / 1000 + " KB with a task. Host large media at an "
+                    + "https:// or oss:// URL instead.");
+        }
     }
 
     private static VideoModel model(JsonNode body) {
         JsonNode node = body.get("model");
-        if (absent(node)) {
+        if (Fields.absent(node)) {
             throw ApiError.missing("model", "`model` is required: one of " + VideoModel.idList() + ".");
         }
         if (!node.isTextual()) {
             throw ApiError.invalidType("model", "`model` must be a string: one of " + VideoModel.idList() + ".");
         }
         return VideoModel.byId(node.textValue()).orElseThrow(() -> ApiError.invalidValue("model",
-                "Unknown model '" + node.textValue() + "': use one of " + VideoModel.idList() + "."));
+                "Unknown model '" + ApiErrors.echo(node.textValue()) + "': use one of " + VideoModel.idList() + "."));
     }
 
     private static void rejectUnknownFields(JsonNode body) {
         for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
             String name = it.next();
-            if (!CANONICAL_FIELDS.contains(name) && !FLAT_MEDIA_FIELDS.contains(name) && !ALIASES.contains(name)) {
-                throw ApiError.unknownParameter(name, "Unknown parameter: `" + name + "`.");
+            if (!CANONICAL_FIELDS.contains(name) && !FlatForm.FIELDS.contains(name) && !ALIASES.contains(name)) {
+                String shown = ApiErrors.echo(name);
+                throw ApiError.unknownParameter(shown, "Unknown parameter: `" + shown + "`.");
             }
         }
     }
 
     private static void rejectAliasWithCanonical(JsonNode body, String alias, String canonical) {
-        if (present(body, alias) && present(body, canonical)) {
+        if (Fields.present(body, alias) && Fields.present(body, canonical)) {
             throw ApiError.conflictingParameters(alias,
                     "`" + alias + "` is an alias of `" + canonical + "`; give only one of them.");
         }
     }
 
-    /** An optional string of at most max Unicode code points; null when absent. */
-    private static String text(JsonNode body, String field, int max) {
-        JsonNode node = body.get(field);
-        if (absent(node)) {
-            return null;
-        }
-        if (!node.isTextual()) {
-            throw ApiError.invalidType(field, "`" + field + "` must be a string.");
-        }
-        String value = node.textValue();
-        int length = value.codePointCount(0, value.length());
-        if (length > max) {
-            throw ApiError.invalidValue(field,
-                    "`" + field + "` is " + length + " characters long; the limit is " + max + ".");
-        }
-        return value;
-    }
-
-    private static List<MediaItem> media(JsonNode body, ModelFamily family) {
+    private List<SourcedMedia> media(JsonNode body, ModelFamily family, boolean inputReference) {
         JsonNode node = body.get("media");
-        if (absent(node)) {
-            throw ApiError.missing("media", "`media` is required: an array of {\"type\", \"url\"} items.");
+        if (Fields.absent(node)) {
+            if (inputReference) {
+                return List.of();
+            }
+            throw ApiError.missing("media", "`media` is required: an array of {\"type\", \"url\"} items"
+                    + (family == ModelFamily.I2V ? " (or give the first frame as `input_reference`)." : "."));
         }
         if (!node.isArray()) {
             throw ApiError.invalidType("media", "`media` must be an array of {\"type\", \"url\"} items.");
         }
-        List<MediaItem> items = new ArrayList<>();
+        List<SourcedMedia> items = new ArrayList<>();
         for (int i = 0; i < node.size(); i++) {
-            items.add(mediaItem(node.get(i), "media[" + i + "]", family));
+            String path = "media[" + i + "]";
+            items.add(new SourcedMedia(mediaItem(node.get(i), path, family), path));
         }
         return items;
     }
 
-    private static MediaItem mediaItem(JsonNode item, String path, ModelFamily family) {
+    private MediaItem mediaItem(JsonNode item, String path, ModelFamily family) {
         if (!item.isObject()) {
             throw ApiError.invalidType(path, "`" + path + "` must be an object with `type` and `url`.");
         }
         for (Iterator<String> it = item.fieldNames(); it.hasNext(); ) {
             String name = it.next();
             if (!MEDIA_ITEM_FIELDS.contains(name)) {
-                throw ApiError.unknownParameter(path + "." + name, "Unknown parameter: `" + path + "." + name + "`.");
+                String shown = path + "." + ApiErrors.echo(name);
+                throw ApiError.unknownParameter(shown, "Unknown parameter: `" + shown + "`.");
             }
         }
         JsonNode typeNode = item.get("type");
-        if (absent(typeNode)) {
+        if (Fields.absent(typeNode)) {
             throw ApiError.missing(path + ".type", "`" + path + ".type` is required.");
         }
         if (!typeNode.isTextual()) {
             throw ApiError.invalidType(path + ".type", "`" + path + ".type` must be a string.");
         }
-        String accepted = family == ModelFamily.R2V
-                ? "reference_image, reference_video, first_frame"
-                : "first_frame, last_frame, driving_audio, first_clip";
+        String accepted = String.join(", ", VideoContract.mediaTypes(family).stream().map(MediaType::wire).toList());
         MediaType type = MediaType.byWire(typeNode.textValue())
                 .filter(t -> t.acceptedBy(family))
-                .orElseThrow(() -> ApiError.invalidValue(path + ".type", "Media type '" + typeNode.textValue()
+                .orElseThrow(() -> ApiError.invalidValue(path + ".type", "Media type '" + ApiErrors.echo(typeNode.textValue())
                         + "' is not accepted here; use one of " + accepted + "."));
         JsonNode urlNode = item.get("url");
-        if (absent(urlNode)) {
+        if (Fields.absent(urlNode)) {
             throw ApiError.missing(path + ".url", "`" + path + ".url` is required.");
         }
         if (!urlNode.isTextual()) {
             throw ApiError.invalidType(path + ".url", "`" + path + ".url` must be a string.");
         }
-        String url = MediaUrls.check(urlNode.textValue(), type.isImage(), path + ".url");
+        String url = urls.check(urlNode.textValue(), type.isImage(), path + ".url");
         String voice = null;
         JsonNode voiceNode = item.get("reference_voice");
-        if (!absent(voiceNode)) {
+        if (!Fields.absent(voiceNode)) {
             String voicePath = path + ".reference_voice";
             if (!type.isReference()) {
                 throw ApiError.unsupportedParameter(voicePath,
@@ -211,134 +239,45 @@ public final class VideoRequestValidator {
             if (!voiceNode.isTextual()) {
                 throw ApiError.invalidType(voicePath, "`" + voicePath + "` must be a string.");
             }
-            voice = MediaUrls.check(voiceNode.textValue(), false, voicePath);
+            voice = urls.check(voiceNode.textValue(), false, voicePath);
         }
         return new MediaItem(type, url, voice);
     }
 
-    /** Seed 001's flat fields, normalised to media: images, then videos, then the first frame. */
-    private static List<MediaItem> flatMedia(JsonNode body) {
-        List<MediaItem> items = new ArrayList<>();
-        for (String url : urlList(body, "reference_image", true)) {
-            items.add(new MediaItem(MediaType.REFERENCE_IMAGE, url, null));
+    /** `input_reference` joins the media: the first frame of i2v, the first reference image ("Image 1") of r2v. */
+    private static List<SourcedMedia> withReference(List<SourcedMedia> media, SourcedMedia reference, ModelFamily family) {
+        if (family == ModelFamily.I2V && media.stream().anyMatch(m -> m.item().type() == MediaType.FIRST_FRAME)) {
+            throw ApiError.conflictingParameters("input_reference", "`input_reference` is the first frame; the media "
+                    + "already has a first_frame. Give only one of them.");
         }
-        for (String url : urlList(body, "reference_video", false)) {
-            items.add(new MediaItem(MediaType.REFERENCE_VIDEO, url, null));
-        }
-        JsonNode voiceNode = body.get("reference_voice");
-        if (!absent(voiceNode)) {
-            if (!voiceNode.isTextual()) {
-                throw ApiError.invalidType("reference_voice", "`reference_voice` must be a string.");
-            }
-            String voice = MediaUrls.check(voiceNode.textValue(), false, "reference_voice");
-            if (items.isEmpty()) {
-                throw ApiError.mediaCombination("reference_voice",
-                        "`reference_voice` is the voice of the first reference; give a reference_image or reference_video.");
-            }
-            MediaItem first = items.get(0);
-            items.set(0, new MediaItem(first.type(), first.url(), voice));
-        }
-        JsonNode frame = body.get("first_frame");
-        if (!absent(frame)) {
-            if (!frame.isTextual()) {
-                throw ApiError.invalidType("first_frame", "`first_frame` must be a string.");
-            }
-            items.add(new MediaItem(MediaType.FIRST_FRAME, MediaUrls.check(frame.textValue(), true, "first_frame"), null));
-        }
-        return items;
+        List<SourcedMedia> joined = new ArrayList<>();
+        joined.add(reference);
+        joined.addAll(media);
+        return joined;
     }
 
-    private static List<String> urlList(JsonNode body, String field, boolean image) {
-        JsonNode node = body.get(field);
-        if (absent(node)) {
-            return List.of();
-        }
-        if (node.isTextual()) {
-            return List.of(MediaUrls.check(node.textValue(), image, field));
-        }
-        if (!node.isArray()) {
-            throw ApiError.invalidType(field, "`" + field + "` must be a URL string or an array of them.");
-        }
-        List<String> urls = new ArrayList<>();
-        for (int i = 0; i < node.size(); i++) {
-            String path = field + "[" + i + "]";
-            JsonNode element = node.get(i);
-            if (!element.isTextual()) {
-                throw ApiError.invalidType(path, "`" + path + "` must be a string.");
-            }
-            urls.add(MediaUrls.check(element.textValue(), image, path));
-        }
-        return urls;
-    }
-
-    private static void checkR2vMedia(List<MediaItem> media, boolean flatForm) {
-        long references = media.stream().filter(m -> m.type().isReference()).count();
-        String param = flatForm
-                ? (media.stream().anyMatch(m -> m.type() == MediaType.REFERENCE_IMAGE) ? "reference_image" : "reference_video")
-                : "media";
-        if (references == 0) {
-            throw ApiError.mediaCombination(param,
-                    "wan2.7-r2v needs at least one reference_image or reference_video.");
-        }
-        if (references > MAX_REFERENCES) {
-            throw ApiError.tooManyReferences(param, "wan2.7-r2v takes at most " + MAX_REFERENCES
-                    + " reference_image and reference_video items in total; got " + references + ".");
-        }
-        int frames = 0;
-        for (int i = 0; i < media.size(); i++) {
-            if (media.get(i).type() == MediaType.FIRST_FRAME && ++frames > 1) {
-                throw ApiError.mediaCombination(flatForm ? "first_frame" : "media[" + i + "].type",
-                        "At most one first_frame is accepted.");
-            }
-        }
-    }
-
-    private static void checkI2vMedia(List<MediaItem> media) {
-        Set<MediaType> seen = EnumSet.noneOf(MediaType.class);
-        for (int i = 0; i < media.size(); i++) {
-            MediaType type = media.get(i).type();
-            if (!seen.add(type)) {
-                throw ApiError.mediaCombination("media[" + i + "].type",
-                        "Each media type may appear once; `" + type.wire() + "` is repeated.");
-            }
-        }
-        if (!I2V_COMBINATIONS.contains(seen)) {
-            String got = seen.isEmpty() ? "no media" : String.join(" + ", seen.stream().map(MediaType::wire).toList());
-            throw ApiError.mediaCombination("media",
-                    "wan2.7-i2v accepts these media sets: " + I2V_COMBINATIONS_TEXT + "; got " + got + ".");
-        }
-    }
-
-    private static Resolution size(JsonNode body) {
-        String field = present(body, "resolution") ? "resolution" : "size";
-        JsonNode node = body.get(field);
-        if (absent(node)) {
-            return Resolution.P1080;
-        }
-        if (!node.isTextual()) {
-            throw ApiError.invalidType(field, "`" + field + "` must be a string: 720P or 1080P.");
-        }
-        return Resolution.parse(node.textValue()).orElseThrow(() -> ApiError.invalidValue(field,
-                "`" + field + "` must be 720P or 1080P; got '" + node.textValue() + "'."));
-    }
-
-    private static String ratio(JsonNode body, VideoModel model, List<MediaItem> media) {
+    private static String ratio(JsonNode body, VideoModel model, List<MediaItem> media, OpenAiVocabulary.Size size) {
         JsonNode node = body.get("ratio");
         if (model.family() == ModelFamily.I2V) {
-            if (!absent(node)) {
+            if (!Fields.absent(node)) {
                 throw ApiError.unsupportedParameter("ratio",
                         "`ratio` is not accepted for " + model.id() + ": the output follows the input media.");
             }
             return null;
         }
-        String ratio = DEFAULT_RATIO;
-        if (!absent(node)) {
+        String ratio = size.impliedRatio() != null ? size.impliedRatio() : VideoContract.DEFAULT_RATIO;
+        if (!Fields.absent(node)) {
             if (!node.isTextual()) {
-                throw ApiError.invalidType("ratio", "`ratio` must be a string: one of " + String.join(", ", RATIOS) + ".");
+                throw ApiError.invalidType("ratio", "`ratio` must be a string: one of "
+                        + String.join(", ", VideoContract.RATIOS) + ".");
             }
-            if (!RATIOS.contains(node.textValue())) {
-                throw ApiError.invalidValue("ratio", "`ratio` must be one of " + String.join(", ", RATIOS)
-                        + "; got '" + node.textValue() + "'.");
+            if (!VideoContract.RATIOS.contains(node.textValue())) {
+                throw ApiError.invalidValue("ratio", "`ratio` must be one of " + String.join(", ", VideoContract.RATIOS)
+                        + "; got '" + ApiErrors.echo(node.textValue()) + "'.");
+            }
+            if (size.impliedRatio() != null && !size.impliedRatio().equals(node.textValue())) {
+                throw ApiError.conflictingParameters("ratio", "`" + size.field() + "` " + size.label() + " is "
+                        + size.impliedRatio() + "; `ratio` says " + node.textValue() + ". Give one of them.");
             }
             ratio = node.textValue();
         }
@@ -347,70 +286,28 @@ public final class VideoRequestValidator {
     }
 
     private static int seconds(JsonNode body, List<MediaItem> media) {
-        String field = present(body, "duration") ? "duration" : "seconds";
+        String field = Fields.present(body, "duration") ? "duration" : "seconds";
         boolean referenceVideo = media.stream().anyMatch(m -> m.type() == MediaType.REFERENCE_VIDEO);
-        int max = referenceVideo ? MAX_SECONDS_WITH_REFERENCE_VIDEO : MAX_SECONDS;
-        String range = "between " + MIN_SECONDS + " and " + max
+        int max = VideoContract.maxSeconds(referenceVideo);
+        String range = "between " + VideoContract.MIN_SECONDS + " and " + max
                 + (referenceVideo ? " when a reference_video is present" : "");
         JsonNode node = body.get(field);
-        if (absent(node)) {
-            return DEFAULT_SECONDS;
+        if (Fields.absent(node)) {
+            return VideoContract.DEFAULT_SECONDS;
         }
-        long value;
-        if (node.isTextual()) {
-            String text = node.textValue();
-            if (!text.matches("[0-9]{1,9}")) {
-                throw ApiError.invalidValue(field, "`" + field + "` must be a whole number of seconds " + range
-                        + ", such as \"5\"; got '" + text + "'.");
-            }
-            value = Long.parseLong(text);
-        } else if (node.isNumber()) {
-            BigDecimal number = node.decimalValue();
-            if (number.stripTrailingZeros().scale() > 0) {
-                throw ApiError.invalidValue(field, "`" + field + "` must be a whole number of seconds " + range + ".");
-            }
-            value = number.compareTo(BigDecimal.valueOf(1_000_000)) > 0 ? Long.MAX_VALUE
-                    : number.compareTo(BigDecimal.valueOf(-1_000_000)) < 0 ? Long.MIN_VALUE : number.longValue();
-        } else {
-            throw ApiError.invalidType(field, "`" + field + "` must be a string of an integer, such as \"5\".");
-        }
-        if (value < MIN_SECONDS || value > max) {
-            throw ApiError.invalidValue(field, "`" + field + "` must be " + range + ".");
-        }
-        return (int) value;
+        return Fields.wholeSeconds(node, field, VideoContract.MIN_SECONDS, max, range);
     }
 
-    private static boolean bool(JsonNode body, String field, boolean fallback) {
-        JsonNode node = body.get(field);
-        if (absent(node)) {
-            return fallback;
-        }
-        if (!node.isBoolean()) {
-            throw ApiError.invalidType(field, "`" + field + "` must be true or false.");
-        }
-        return node.booleanValue();
-    }
-
-    private static Long seed(JsonNode body) {
-        JsonNode node = body.get("seed");
-        if (absent(node)) {
+    private String webhookUrl(JsonNode body) {
+        String field = Fields.present(body, "callback_url") ? "callback_url" : "webhook_url";
+        String url = Fields.text(body.get(field), field, MAX_WEBHOOK_URL_CHARS);
+        if (url == null) {
             return null;
         }
-        if (!node.isIntegralNumber()) {
-            throw ApiError.invalidType("seed", "`seed` must be an integer between 0 and 2147483647.");
+        Optional<String> refused = webhookTargets.refuse(url);
+        if (refused.isPresent()) {
+            throw ApiError.invalidValue(field, "`" + field + "` cannot be delivered to: " + refused.get() + ".");
         }
-        if (!node.canConvertToLong() || node.longValue() < 0 || node.longValue() > Integer.MAX_VALUE) {
-            throw ApiError.invalidValue("seed", "`seed` must be between 0 and 2147483647.");
-        }
-        return node.longValue();
-    }
-
-    /** JSON null counts as absent for every field. */
-    private static boolean absent(JsonNode node) {
-        return node == null || node.isNull();
-    }
-
-    private static boolean present(JsonNode body, String field) {
-        return !absent(body.get(field));
+        return url;
     }
 }

@@ -3,7 +3,14 @@ package io.wanvideo.gateway.testing;
 import io.wanvideo.gateway.model.VideoTask;
 import io.wanvideo.gateway.queue.TaskMessage;
 import io.wanvideo.gateway.queue.TaskQueue;
+import io.wanvideo.gateway.store.Admission;
+import io.wanvideo.gateway.store.BacklogEntry;
+import io.wanvideo.gateway.store.FairShare;
+import io.wanvideo.gateway.store.IdempotencyClaim;
+import io.wanvideo.gateway.store.SlotCounts;
+import io.wanvideo.gateway.store.TaskPage;
 import io.wanvideo.gateway.store.TaskStore;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,16 +34,24 @@ public final class Crashes {
         }
     }
 
-    /** The transition matching {@code when} is not written; the caller dies instead. */
+    /** The change (a transition, or a claim of a slot) matching {@code when} is not written; the caller dies instead. */
     public static UnaryOperator<TaskStore> beforeTransition(BiPredicate<VideoTask, VideoTask> when, int times) {
         AtomicInteger left = new AtomicInteger(times);
         return real -> new Delegating(real) {
             @Override
-            public VideoTask transition(VideoTask current, VideoTask next, int slotCapacity) {
+            public VideoTask transition(VideoTask current, VideoTask next) {
                 if (when.test(current, next) && left.getAndDecrement() > 0) {
                     throw new Crash("before writing " + current.state() + " -> " + next.state());
                 }
-                return real.transition(current, next, slotCapacity);
+                return real.transition(current, next);
+            }
+
+            @Override
+            public VideoTask claim(VideoTask queued, VideoTask next, int capacity, Long nextHeadMs) {
+                if (when.test(queued, next) && left.getAndDecrement() > 0) {
+                    throw new Crash("before writing " + queued.state() + " -> " + next.state());
+                }
+                return real.claim(queued, next, capacity, nextHeadMs);
             }
         };
     }
@@ -62,16 +77,17 @@ public final class Crashes {
         };
     }
 
-    private static class Delegating implements TaskStore {
+    /** A store that passes every call to the real one; crash wrappers override the calls they interrupt. */
+    public static class Delegating implements TaskStore {
         private final TaskStore real;
 
-        Delegating(TaskStore real) {
+        public Delegating(TaskStore real) {
             this.real = real;
         }
 
         @Override
-        public void create(VideoTask task) {
-            real.create(task);
+        public void create(VideoTask task, Admission admission) {
+            real.create(task, admission);
         }
 
         @Override
@@ -80,28 +96,63 @@ public final class Crashes {
         }
 
         @Override
-        public VideoTask transition(VideoTask current, VideoTask next, int slotCapacity) {
-            return real.transition(current, next, slotCapacity);
+        public VideoTask transition(VideoTask current, VideoTask next) {
+            return real.transition(current, next);
         }
 
         @Override
-        public boolean deleteIfUnchanged(VideoTask task) {
-            return real.deleteIfUnchanged(task);
+        public VideoTask claim(VideoTask queued, VideoTask next, int capacity, Long nextHeadMs) {
+            return real.claim(queued, next, capacity, nextHeadMs);
         }
 
         @Override
-        public List<String> backlogHead(String slotPool, int limit) {
-            return real.backlogHead(slotPool, limit);
+        public boolean delete(VideoTask task) {
+            return real.delete(task);
         }
 
         @Override
-        public List<String> slotHolders(String slotPool) {
-            return real.slotHolders(slotPool);
+        public List<BacklogEntry> backlogHead(String pool, String tenant, int limit) {
+            return real.backlogHead(pool, tenant, limit);
         }
 
         @Override
-        public int slotsInUse(String slotPool) {
-            return real.slotsInUse(slotPool);
+        public List<String> fairQueue(String pool, int limit) {
+            return real.fairQueue(pool, limit);
+        }
+
+        @Override
+        public List<FairShare> fairShares(String pool, Collection<String> tenants) {
+            return real.fairShares(pool, tenants);
+        }
+
+        @Override
+        public void forgetIdleTenant(String pool, String tenant) {
+            real.forgetIdleTenant(pool, tenant);
+        }
+
+        @Override
+        public List<String> slotHolders(String account, String pool) {
+            return real.slotHolders(account, pool);
+        }
+
+        @Override
+        public SlotCounts slotsInUse(String pool, Collection<String> accounts) {
+            return real.slotsInUse(pool, accounts);
+        }
+
+        @Override
+        public Optional<IdempotencyClaim> idempotencyClaim(String tenant, String keyHash) {
+            return real.idempotencyClaim(tenant, keyHash);
+        }
+
+        @Override
+        public List<String> effectsDueBefore(long timeMs, int limit) {
+            return real.effectsDueBefore(timeMs, limit);
+        }
+
+        @Override
+        public TaskPage listByTenant(String tenant, boolean newestFirst, int limit, VideoTask after) {
+            return real.listByTenant(tenant, newestFirst, limit, after);
         }
     }
 }

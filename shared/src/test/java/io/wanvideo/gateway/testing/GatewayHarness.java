@@ -2,7 +2,10 @@ package io.wanvideo.gateway.testing;
 
 import io.wanvideo.dashscope.simulator.DashScopeSimulator;
 import io.wanvideo.dashscope.simulator.SimulatorSettings;
+import io.wanvideo.gateway.auth.Caller;
+import io.wanvideo.gateway.auth.TenantPolicy;
 import io.wanvideo.gateway.json.Json;
+import io.wanvideo.gateway.model.PriceTable;
 import io.wanvideo.gateway.model.VideoTask;
 import io.wanvideo.gateway.queue.TaskMessage;
 import io.wanvideo.gateway.queue.TaskQueue;
@@ -10,15 +13,23 @@ import io.wanvideo.gateway.queue.sqs.SqsTaskQueue;
 import io.wanvideo.gateway.schedule.FixedGenerationTime;
 import io.wanvideo.gateway.schedule.LogNormal;
 import io.wanvideo.gateway.schedule.PollPlanner;
-import io.wanvideo.gateway.service.DeadLetters;
+import io.wanvideo.gateway.service.AfterCompletion;
+import io.wanvideo.gateway.service.InputLinks;
+import io.wanvideo.gateway.service.Poller;
 import io.wanvideo.gateway.service.PollerSettings;
+import io.wanvideo.gateway.service.ResultLinks;
+import io.wanvideo.gateway.service.StoredInputs;
 import io.wanvideo.gateway.service.SubmitVideo;
-import io.wanvideo.gateway.service.Sweeper;
-import io.wanvideo.gateway.service.TaskAdvancer;
+import io.wanvideo.gateway.service.VideoViews;
+import io.wanvideo.gateway.store.AccountStates;
 import io.wanvideo.gateway.store.TaskStore;
+import io.wanvideo.gateway.store.dynamodb.DynamoAccountStates;
 import io.wanvideo.gateway.store.dynamodb.DynamoRateGate;
 import io.wanvideo.gateway.store.dynamodb.DynamoTaskStore;
+import io.wanvideo.gateway.upstream.AccountLimits;
+import io.wanvideo.gateway.upstream.Upstreams;
 import io.wanvideo.gateway.upstream.dashscope.DashScopeClient;
+import io.wanvideo.gateway.validation.VideoRequestValidator;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,10 +43,13 @@ import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
  * The gateway's services wired to DynamoDB Local, ElasticMQ and the simulator, with a pump that plays the
- * SQS event source: it receives due messages, hands each to the services, and deletes it only on success.
+ * SQS event source: it receives due messages, hands each to the poller, and deletes it only on success.
  * Store and queue can be wrapped to inject crashes at chosen points.
  */
 public final class GatewayHarness implements AutoCloseable {
+    /** One upstream account the harness's poller uses: its name, its key at the simulator, its slots. */
+    public record Account(String name, String apiKey, int slots) {}
+
     public final LocalAws aws = LocalAws.get();
     public final DashScopeSimulator sim;
     public final String table;
@@ -43,42 +57,59 @@ public final class GatewayHarness implements AutoCloseable {
     public final TaskStore realStore;
     public final TaskStore store;
     public final TaskQueue queue;
-    public final TaskAdvancer advancer;
-    public final Sweeper sweeper;
-    public final DeadLetters deadLetters;
+    public final Upstreams upstreams;
+    public final AccountStates accounts;
+    public final Poller poller;
     public final SubmitVideo submit;
     public final PollerSettings settings;
     private final ExecutorService workers = Executors.newFixedThreadPool(8);
 
-    public GatewayHarness(SimulatorSettings simulator, PollerSettings settings, UnaryOperator<TaskStore> storeWrapper,
-            UnaryOperator<TaskQueue> queueWrapper) {
+    public GatewayHarness(SimulatorSettings simulator, PollerSettings settings, List<Account> accountList,
+            UnaryOperator<TaskStore> storeWrapper, UnaryOperator<TaskQueue> queueWrapper) {
         this.settings = settings;
         sim = DashScopeSimulator.start(simulator);
         table = aws.newTable();
         queues = aws.newQueues(3, 2);
         Clock clock = Clock.systemUTC();
-        realStore = new DynamoTaskStore(aws.dynamo(), table, Duration.ofDays(1));
+        realStore = new DynamoTaskStore(aws.dynamo(), table, Duration.ofDays(1), clock);
         store = storeWrapper.apply(realStore);
         queue = queueWrapper.apply(new SqsTaskQueue(aws.sqs(), queues.pollQueueUrl()));
-        DashScopeClient client = new DashScopeClient(new DashScopeClient.Settings(URI.create(sim.baseUrl()),
-                Duration.ofSeconds(2), settings.createTimeout(), Duration.ofSeconds(5)), "sk-test", clock);
+        upstreams = new Upstreams(accountList.stream().map(a -> DashScopeClient.withKey(a.name(),
+                new DashScopeClient.Settings(URI.create(sim.baseUrl()), Duration.ofSeconds(2), settings.createTimeout(),
+                        Duration.ofSeconds(5)), new AccountLimits(a.slots(), 5, 20), a.apiKey(), clock)).toList());
+        accounts = new DynamoAccountStates(aws.dynamo(), table);
         double expected = simulator.pendingSeconds() + (simulator.runSecondsMin() + simulator.runSecondsMax()) / 2;
         var times = new FixedGenerationTime(new LogNormal(Math.max(expected, 0.5), 0.3));
-        advancer = new TaskAdvancer(store, queue, client, new DynamoRateGate(aws.dynamo(), table, clock), times,
-                new PollPlanner(), settings, clock);
-        sweeper = new Sweeper(store, queue, advancer, settings, clock);
-        deadLetters = new DeadLetters(store, advancer);
-        submit = new SubmitVideo(store, queue, times, clock);
+        poller = new Poller(new Poller.Parts(store, queue, upstreams, new DynamoRateGate(aws.dynamo(), table, clock),
+                accounts, times, new PollPlanner(), settings, PriceTable.dashScope(), InputLinks.NONE, AfterCompletion.NONE,
+                clock));
+        submit = new SubmitVideo(new VideoRequestValidator(), store, queue, StoredInputs.NONE,
+                new VideoViews(times, ResultLinks.NONE, Duration.ofDays(7), clock), clock);
     }
 
-    public GatewayHarness(SimulatorSettings simulator, PollerSettings settings) {
-        this(simulator, settings, s -> s, q -> q);
+    public GatewayHarness(SimulatorSettings simulator, PollerSettings settings, int slots,
+            UnaryOperator<TaskStore> storeWrapper, UnaryOperator<TaskQueue> queueWrapper) {
+        this(simulator, settings, List.of(new Account("default", "sk-test", slots)), storeWrapper, queueWrapper);
+    }
+
+    public GatewayHarness(SimulatorSettings simulator, PollerSettings settings, int slots) {
+        this(simulator, settings, slots, s -> s, q -> q);
     }
 
     /** Fast simulator timing and short patience, so tests finish in seconds. */
-    public static PollerSettings quickSettings(int slots) {
-        return new PollerSettings(slots, 5, 20, Duration.ofMinutes(5), Duration.ofSeconds(3), Duration.ofSeconds(2), 4,
-                Duration.ofHours(24));
+    public static PollerSettings quickSettings() {
+        return new PollerSettings(Duration.ofMinutes(5), Duration.ofHours(1), Duration.ofMinutes(2), Duration.ofSeconds(3),
+                Duration.ofSeconds(2), 4, Duration.ofHours(24), Duration.ofSeconds(1));
+    }
+
+    /** A tenant with the default limits. */
+    public static Caller caller(String tenant) {
+        return new Caller(tenant, new TenantPolicy(1000, 1000, 1.0, null));
+    }
+
+    /** Submits a JSON body as the tenant; returns the task id. */
+    public String submit(String tenant, String body) throws Exception {
+        return submit.submit(caller(tenant), Json.tree(body), null).video().id();
     }
 
     public VideoTask task(String id) {
@@ -111,7 +142,7 @@ public final class GatewayHarness implements AutoCloseable {
         List<Message> messages = aws.sqs().receiveMessage(r -> r.queueUrl(queues.pollQueueUrl())
                 .maxNumberOfMessages(10).waitTimeSeconds(1)).messages();
         List<Future<?>> results = messages.stream().map(m -> workers.submit(() -> {
-            handle(Json.read(m.body(), TaskMessage.class));
+            poller.handle(Json.read(m.body(), TaskMessage.class));
             aws.sqs().deleteMessage(d -> d.queueUrl(queues.pollQueueUrl()).receiptHandle(m.receiptHandle()));
         })).<Future<?>>map(f -> f).toList();
         for (Future<?> f : results) {
@@ -124,20 +155,12 @@ public final class GatewayHarness implements AutoCloseable {
         return messages.size();
     }
 
-    public void handle(TaskMessage message) {
-        if (TaskMessage.SWEEP.equals(message.kind())) {
-            sweeper.sweep();
-        } else {
-            advancer.advance(message);
-        }
-    }
-
     /** Feeds every dead-lettered message to the dead-letter handling. */
     public int drainDeadLetters() {
         List<Message> messages = aws.sqs().receiveMessage(r -> r.queueUrl(queues.deadLetterQueueUrl())
                 .maxNumberOfMessages(10).waitTimeSeconds(0)).messages();
         for (Message m : messages) {
-            deadLetters.handle(Json.read(m.body(), TaskMessage.class));
+            poller.handleDeadLetter(Json.read(m.body(), TaskMessage.class));
             aws.sqs().deleteMessage(d -> d.queueUrl(queues.deadLetterQueueUrl()).receiptHandle(m.receiptHandle()));
         }
         return messages.size();

@@ -14,12 +14,12 @@ public final class Specs {
     public static VideoSpec r2v(String prompt) {
         return new VideoSpec(VideoModel.WAN27_R2V, prompt, null,
                 List.of(new MediaItem(MediaType.REFERENCE_IMAGE, "https://example.com/cat.png", null)),
-                Resolution.P720, "16:9", 5, true, false, null);
+                Resolution.P720, "16:9", 5, true, false, null, null, null);
     }
 
     public static VideoSpec i2v(String prompt) {
         return new VideoSpec(VideoModel.WAN27_I2V, prompt, null,
                 List.of(new MediaItem(MediaType.FIRST_FRAME, "https://example.com/frame.png", null)),
-                Resolution.P1080, null, 5, true, false, 42L);
+                Resolution.P1080, null, 5, true, false, 42L, null, null);
     }
 }

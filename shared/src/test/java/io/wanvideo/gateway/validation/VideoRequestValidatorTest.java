@@ -109,7 +109,6 @@ public class VideoRequestValidatorTest {
                 arguments("model i2v snapshot", i2v("").replace("wan2.7-i2v", "wan2.7-i2v-2026-04-25"), ok()),
                 // unknown parameters
                 arguments("unknown top-level field", r2v("\"foo\":1"), no("unknown_parameter", "foo")),
-                arguments("OpenAI field not accepted", r2v("\"input_reference\":\"x\""), no("unknown_parameter", "input_reference")),
                 arguments("unknown media item field", r2vMedia("{\"type\":\"reference_image\",\"url\":\"" + IMG + "\",\"name\":\"x\"}"),
                         no("unknown_parameter", "media[0].name")),
                 // prompt
@@ -118,6 +117,16 @@ public class VideoRequestValidatorTest {
                 arguments("r2v prompt empty", r2v("").replace("\"a cat\"", "\"\""), no("invalid_value", "prompt")),
                 arguments("r2v prompt blank", r2v("").replace("\"a cat\"", "\"   \""), no("invalid_value", "prompt")),
                 arguments("prompt not a string", r2v("").replace("\"a cat\"", "12"), no("invalid_type", "prompt")),
+                arguments("prompt of no-break spaces", r2v("").replace("\"a cat\"", "\"\\u00a0\\u00a0\""), no("invalid_value", "prompt")),
+                arguments("prompt of zero-width spaces", r2v("").replace("\"a cat\"", "\"\\u200b\\u200b\\ufeff\""),
+                        no("invalid_value", "prompt")),
+                arguments("prompt with a lone high surrogate", r2v("").replace("\"a cat\"", "\"a\\ud800b\""), no("invalid_value", "prompt")),
+                arguments("prompt with a lone low surrogate", r2v("").replace("\"a cat\"", "\"a\\udc00b\""), no("invalid_value", "prompt")),
+                arguments("prompt with reversed surrogates", r2v("").replace("\"a cat\"", "\"\\udc00\\ud800\""), no("invalid_value", "prompt")),
+                arguments("prompt with a surrogate pair", r2v("").replace("\"a cat\"", "\"\\ud83c\\udfac\""), ok()),
+                arguments("negative prompt with a lone surrogate", r2v("\"negative_prompt\":\"\\ud800\""), no("invalid_value", "negative_prompt")),
+                arguments("url with a lone surrogate", r2vMedia(item("reference_image", "https://example.com/\\ud800.png")),
+                        no("invalid_value", "media[0].url")),
                 arguments("prompt 5000 characters", r2v("").replace("\"a cat\"", quoted(text(5000, "a"))), ok()),
                 arguments("prompt 5001 characters", r2v("").replace("\"a cat\"", quoted(text(5001, "a"))), no("invalid_value", "prompt")),
                 arguments("prompt 5000 code points beyond the BMP", r2v("").replace("\"a cat\"", quoted(text(5000, "\uD83C\uDFAC"))), ok()),
@@ -152,6 +161,28 @@ public class VideoRequestValidatorTest {
                 arguments("url relative", r2vMedia(item("reference_image", "/images/a.png")), no("invalid_value", "media[0].url")),
                 arguments("url without host", r2vMedia(item("reference_image", "https:///a.png")), no("invalid_value", "media[0].url")),
                 arguments("url oss without key", r2vMedia(item("reference_image", "oss://")), no("invalid_value", "media[0].url")),
+                arguments("url 4096 characters", r2vMedia(item("reference_image", "https://e.com/" + "a".repeat(4096 - 14))), ok()),
+                arguments("url 4097 characters", r2vMedia(item("reference_image", "https://e.com/" + "a".repeat(4097 - 14))),
+                        no("invalid_value", "media[0].url")),
+                arguments("url with credentials", r2vMedia(item("reference_image", "https://u:p@example.com/a.png")),
+                        no("invalid_value", "media[0].url")),
+                arguments("url public address", r2vMedia(item("reference_image", "https://8.8.8.8/a.png")), ok()),
+                arguments("url loopback", r2vMedia(item("reference_image", "http://127.0.0.1/a.png")), no("invalid_value", "media[0].url")),
+                arguments("url loopback short form", r2vMedia(item("reference_image", "http://127.1/a.png")), no("invalid_value", "media[0].url")),
+                arguments("url loopback as one number", r2vMedia(item("reference_image", "http://2130706433/a.png")),
+                        no("invalid_value", "media[0].url")),
+                arguments("url localhost", r2vMedia(item("reference_image", "http://localhost:8080/a.png")), no("invalid_value", "media[0].url")),
+                arguments("url IPv6 loopback", r2vMedia(item("reference_image", "http://[::1]/a.png")), no("invalid_value", "media[0].url")),
+                arguments("url IPv4-mapped private", r2vMedia(item("reference_image", "http://[::ffff:10.0.0.1]/a.png")),
+                        no("invalid_value", "media[0].url")),
+                arguments("url private 10/8", r2vMedia(item("reference_image", "https://10.0.0.1/a.png")), no("invalid_value", "media[0].url")),
+                arguments("url private 172.16/12", r2vMedia(item("reference_image", "https://172.16.0.1/a.png")), no("invalid_value", "media[0].url")),
+                arguments("url 172.32 is public", r2vMedia(item("reference_image", "https://172.32.0.1/a.png")), ok()),
+                arguments("url private 192.168/16", r2vMedia(item("reference_image", "https://192.168.1.1/a.png")), no("invalid_value", "media[0].url")),
+                arguments("url metadata address", r2vMedia(item("reference_image", "http://169.254.169.254/latest/meta-data")),
+                        no("invalid_value", "media[0].url")),
+                arguments("voice url loopback", r2vMedia("{\"type\":\"reference_image\",\"url\":\"" + IMG + "\",\"reference_voice\":\"http://localhost/v.mp3\"}"),
+                        no("invalid_value", "media[0].reference_voice")),
                 arguments("base64 gif", r2vMedia(item("reference_image", "data:image/gif;base64,R0lGOD==")), no("invalid_value", "media[0].url")),
                 arguments("base64 not base64", r2vMedia(item("reference_image", "data:image/png;base64,not base64!")), no("invalid_value", "media[0].url")),
                 arguments("base64 for a video", r2vMedia(item("reference_video", "data:image/png;base64,iVBORw0KGgo=")), no("invalid_value", "media[0].url")),
@@ -200,6 +231,15 @@ public class VideoRequestValidatorTest {
                 arguments("size 480P", r2v("\"size\":\"480P\""), no("invalid_value", "size")),
                 arguments("size 4K", r2v("\"size\":\"4K\""), no("invalid_value", "size")),
                 arguments("size as a number", r2v("\"size\":720"), no("invalid_type", "size")),
+                arguments("size 1280x720", r2v("\"size\":\"1280x720\""), ok()),
+                arguments("size 720x1280", r2v("\"size\":\"720x1280\""), ok()),
+                arguments("size 1920x1080", r2v("\"size\":\"1920x1080\""), ok()),
+                arguments("size 1080x1920", r2v("\"size\":\"1080x1920\""), ok()),
+                arguments("size 1792x1024 (another model's)", r2v("\"size\":\"1792x1024\""), no("invalid_value", "size")),
+                arguments("size 1280x720 with its ratio", r2v("\"size\":\"1280x720\",\"ratio\":\"16:9\""), ok()),
+                arguments("size 1280x720 with another ratio", r2v("\"size\":\"1280x720\",\"ratio\":\"9:16\""),
+                        no("conflicting_parameters", "ratio")),
+                arguments("i2v size 720x1280", i2v("\"size\":\"720x1280\""), ok()),
                 // ratio
                 arguments("ratio 16:9", r2v("\"ratio\":\"16:9\""), ok()),
                 arguments("ratio 9:16", r2v("\"ratio\":\"9:16\""), ok()),
@@ -230,6 +270,10 @@ public class VideoRequestValidatorTest {
                 arguments("seconds negative", r2v("\"seconds\":\"-5\""), no("invalid_value", "seconds")),
                 arguments("seconds huge", r2v("\"seconds\":1e30"), no("invalid_value", "seconds")),
                 arguments("seconds boolean", r2v("\"seconds\":true"), no("invalid_type", "seconds")),
+                arguments("seconds 1e400", r2v("\"seconds\":1e400"), no("invalid_value", "seconds")),
+                arguments("seconds -1e400", r2v("\"seconds\":-1e400"), no("invalid_value", "seconds")),
+                arguments("seconds 2e308", r2v("\"seconds\":2e308"), no("invalid_value", "seconds")),
+                arguments("seconds 5e0 is five", r2v("\"seconds\":5e0"), ok()),
                 arguments("i2v seconds \"2\"", i2v("\"seconds\":\"2\""), ok()),
                 arguments("i2v seconds \"15\"", i2v("\"seconds\":\"15\""), ok()),
                 arguments("i2v seconds \"1\"", i2v("\"seconds\":\"1\""), no("invalid_value", "seconds")),
@@ -270,6 +314,41 @@ public class VideoRequestValidatorTest {
                 arguments("alias with its canonical field: size", r2v("\"size\":\"720P\",\"resolution\":\"720P\""), no("conflicting_parameters", "resolution")),
                 arguments("alias with its canonical field: seconds", r2v("\"seconds\":\"5\",\"duration\":5"), no("conflicting_parameters", "duration")),
                 arguments("media mixed with a flat field", r2v("\"reference_image\":\"" + IMG + "\""), no("conflicting_parameters", "reference_image")),
+                arguments("flat duration 1e400", "{\"model\":\"wan2.7-r2v\",\"prompt\":\"a\",\"reference_image\":\"" + IMG + "\",\"duration\":1e400}",
+                        no("invalid_value", "duration")),
+                arguments("flat empty reference_image list", "{\"model\":\"wan2.7-r2v\",\"prompt\":\"a\",\"reference_image\":[]}",
+                        no("invalid_media_combination", "reference_image")),
+                arguments("flat second first frame impossible; flat bad first frame", "{\"model\":\"wan2.7-r2v\",\"prompt\":\"a\",\"reference_image\":\""
+                        + IMG + "\",\"first_frame\":\"ftp://x\"}", no("invalid_value", "first_frame")),
+                // OpenAI's input_reference
+                arguments("i2v input_reference alone", "{\"model\":\"wan2.7-i2v\",\"input_reference\":\"" + IMG + "\"}", ok()),
+                arguments("i2v input_reference image_url with driving audio", "{\"model\":\"wan2.7-i2v\",\"input_reference\":{\"image_url\":\""
+                        + IMG + "\"},\"media\":[" + item("driving_audio", AUDIO) + "]}", ok()),
+                arguments("i2v input_reference and a first frame", i2v("\"input_reference\":\"" + IMG + "\""),
+                        no("conflicting_parameters", "input_reference")),
+                arguments("r2v input_reference alone", "{\"model\":\"wan2.7-r2v\",\"prompt\":\"a\",\"input_reference\":\"" + IMG + "\"}", ok()),
+                arguments("r2v input_reference and five references", r2vMedia(refs(5, 0)).replace("]}", "],\"input_reference\":\"" + IMG + "\"}"),
+                        no("too_many_references", "media")),
+                arguments("input_reference file_id", "{\"model\":\"wan2.7-i2v\",\"input_reference\":{\"file_id\":\"file-1\"}}",
+                        no("unsupported_parameter", "input_reference.file_id")),
+                arguments("input_reference unknown key", "{\"model\":\"wan2.7-i2v\",\"input_reference\":{\"url\":\"" + IMG + "\"}}",
+                        no("unknown_parameter", "input_reference.url")),
+                arguments("input_reference object without image_url", "{\"model\":\"wan2.7-i2v\",\"input_reference\":{}}",
+                        no("missing_required_parameter", "input_reference.image_url")),
+                arguments("input_reference a number", "{\"model\":\"wan2.7-i2v\",\"input_reference\":3}", no("invalid_type", "input_reference")),
+                arguments("input_reference bad url", "{\"model\":\"wan2.7-i2v\",\"input_reference\":\"ftp://x/y.png\"}",
+                        no("invalid_value", "input_reference")),
+                arguments("input_reference image_url bad", "{\"model\":\"wan2.7-i2v\",\"input_reference\":{\"image_url\":\"x\"}}",
+                        no("invalid_value", "input_reference.image_url")),
+                arguments("i2v neither media nor input_reference", "{\"model\":\"wan2.7-i2v\"}", no("missing_required_parameter", "media")),
+                // webhooks
+                arguments("webhook_url https", r2v("\"webhook_url\":\"https://hooks.example.com/wan\""), ok()),
+                arguments("callback_url (OpenRouter's name)", r2v("\"callback_url\":\"https://hooks.example.com/wan\""), ok()),
+                arguments("webhook_url http", r2v("\"webhook_url\":\"http://hooks.example.com/wan\""), no("invalid_value", "webhook_url")),
+                arguments("callback_url http", r2v("\"callback_url\":\"http://hooks.example.com/wan\""), no("invalid_value", "callback_url")),
+                arguments("webhook_url and callback_url", r2v("\"webhook_url\":\"https://a.example\",\"callback_url\":\"https://a.example\""),
+                        no("conflicting_parameters", "callback_url")),
+                arguments("webhook_url not a string", r2v("\"webhook_url\":1"), no("invalid_type", "webhook_url")),
                 arguments("flat form for i2v", "{\"model\":\"wan2.7-i2v\",\"first_frame\":\"" + IMG + "\"}", no("unsupported_parameter", "first_frame")));
     }
 
@@ -343,5 +422,58 @@ public class VideoRequestValidatorTest {
         assertThat(body.get("error").fieldNames()).toIterable().containsExactly("message", "type", "param", "code");
         assertThat(body.at("/error/type").asText()).isEqualTo("invalid_request_error");
         assertThat(body.at("/error/param").asText()).isEqualTo("seconds");
+    }
+
+    @Test
+    void openAiSizesAreEchoedAsSentAndImplyTheirRatio() throws Exception {
+        VideoSpec spec = validator.validate(Json.tree(r2v("\"size\":\"720x1280\"")));
+        assertThat(spec.size()).isEqualTo(Resolution.P720);
+        assertThat(spec.ratio()).isEqualTo("9:16");
+        assertThat(spec.sizeShown()).isEqualTo("720x1280");
+        assertThat(validator.validate(Json.tree(r2v("\"size\":\"1080p\""))).sizeShown()).isEqualTo("1080P");
+        assertThat(validator.validate(Json.tree(i2v("\"size\":\"1920x1080\""))).size()).isEqualTo(Resolution.P1080);
+    }
+
+    @Test
+    void inputReferenceIsTheFirstFrameOfI2vAndImageOneOfR2v() throws Exception {
+        VideoSpec i2v = validator.validate(Json.tree("{\"model\":\"wan2.7-i2v\",\"input_reference\":{\"image_url\":\"" + IMG
+                + "\"},\"media\":[" + item("driving_audio", AUDIO) + "]}"));
+        assertThat(i2v.media()).containsExactly(new MediaItem(MediaType.FIRST_FRAME, IMG, null),
+                new MediaItem(MediaType.DRIVING_AUDIO, AUDIO, null));
+        VideoSpec r2v = validator.validate(Json.tree(r2vMedia(item("reference_video", VID)).replace("]}",
+                "],\"input_reference\":\"https://e/ref.png\"}")));
+        assertThat(r2v.media()).containsExactly(new MediaItem(MediaType.REFERENCE_IMAGE, "https://e/ref.png", null),
+                new MediaItem(MediaType.REFERENCE_VIDEO, VID, null));
+    }
+
+    @Test
+    void theWebhookUrlIsKeptUnderEitherName() throws Exception {
+        assertThat(validator.validate(Json.tree(r2v("\"callback_url\":\"https://h.example/x\""))).webhookUrl())
+                .isEqualTo("https://h.example/x");
+        assertThat(validator.validate(Json.tree(r2v(""))).webhookUrl()).isNull();
+    }
+
+    @Test
+    void theLocalPolicyLetsMediaAndWebhooksPointAtLoopback() throws Exception {
+        VideoRequestValidator local = new VideoRequestValidator(true, url -> java.util.Optional.empty());
+        VideoSpec spec = local.validate(Json.tree(r2vMedia(item("reference_image", "http://127.0.0.1:9000/a.png")).replace("]}",
+                "],\"webhook_url\":\"http://127.0.0.1:9001/hook\"}")));
+        assertThat(spec.media().get(0).url()).isEqualTo("http://127.0.0.1:9000/a.png");
+        assertThat(spec.webhookUrl()).isEqualTo("http://127.0.0.1:9001/hook");
+        // Loopback only: a private network is still refused.
+        assertThatThrownBy(() -> local.validate(Json.tree(r2vMedia(item("reference_image", "http://10.0.0.1/a.png")))))
+                .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.param()).isEqualTo("media[0].url"));
+    }
+
+    @Test
+    void errorMessagesRepeatClientValuesOnlyInPart() throws Exception {
+        String huge = "m".repeat(1_000_000);
+        ApiError model = org.junit.jupiter.api.Assertions.assertThrows(ApiError.class,
+                () -> validator.validate(Json.tree("{\"model\":\"" + huge + "\"}")));
+        assertThat(model.getMessage().length()).isLessThan(300);
+        ApiError field = org.junit.jupiter.api.Assertions.assertThrows(ApiError.class,
+                () -> validator.validate(Json.tree(r2v("\"" + "f".repeat(40_000) + "\":1"))));
+        assertThat(field.getMessage().length()).isLessThan(300);
+        assertThat(field.param().length()).isLessThan(100);
     }
 }

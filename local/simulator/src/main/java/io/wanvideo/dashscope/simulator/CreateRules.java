@@ -22,7 +22,16 @@ final class CreateRules {
     private static final Set<String> RATIOS = Set.of("16:9", "9:16", "1:1", "4:3", "3:4");
 
     /** The parts of a valid body the simulation needs. */
-    record Accepted(String model, String prompt, int duration, String resolution, String ratio, int referenceVideos) {}
+    record Accepted(String model, String prompt, int duration, String resolution, String ratio, int referenceVideos,
+                    List<MediaInput> media) {}
+
+    /**
+     * One file the create points at, which DashScope downloads.
+     *
+     * @param field where it sits in the body, e.g. {@code input.media[0].reference_voice}
+     * @param type  the media type, or {@code reference_voice} for a voice attached to a reference
+     */
+    record MediaInput(String field, String type, String url) {}
 
     private CreateRules() {}
 
@@ -59,19 +68,24 @@ final class CreateRules {
             throw Refusal.invalid("input.media is required.");
         }
         Map<String, Integer> counts = new HashMap<>();
+        List<MediaInput> inputs = new ArrayList<>();
+        int index = 0;
         for (JsonNode item : media) {
+            String field = "input.media[" + index++ + "]";
             String type = item.path("type").textValue();
             if (type == null || !(r2v ? R2V_TYPES : I2V_TYPES).contains(type)) {
                 throw Refusal.invalid("input.media.type '" + type + "' is not supported by " + model + ".");
             }
             counts.merge(type, 1, Integer::sum);
             checkUrl(item.path("url").textValue(), type.endsWith("image") || type.endsWith("frame"));
+            inputs.add(new MediaInput(field + ".url", type, item.path("url").textValue()));
             JsonNode voice = item.get("reference_voice");
             if (voice != null && !voice.isNull()) {
                 if (!type.startsWith("reference_")) {
                     throw Refusal.invalid("reference_voice is only supported on reference media.");
                 }
                 checkUrl(voice.textValue(), false);
+                inputs.add(new MediaInput(field + ".reference_voice", "reference_voice", voice.textValue()));
             }
         }
         int referenceVideos = counts.getOrDefault("reference_video", 0);
@@ -128,7 +142,7 @@ final class CreateRules {
             throw Refusal.invalid("parameters.seed must be an integer in [0, 2147483647].");
         }
         return new Accepted(model, prompt == null ? "" : prompt, duration, resolution, ratio == null ? "16:9" : ratio,
-                referenceVideos);
+                referenceVideos, List.copyOf(inputs));
     }
 
     private static void checkUrl(String url, boolean image) {
@@ -143,7 +157,7 @@ final class CreateRules {
         }
     }
 
-    private static String abbreviate(String url) {
+    static String abbreviate(String url) {
         return url.length() > 60 ? url.substring(0, 60) + "..." : url;
     }
 

@@ -5,10 +5,11 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 /**
  * A fault injected into the next {@code count} calls of a kind.
  *
- * @param target create, query, cancel, or any
+ * @param target create, query, cancel, list, or any
  * @param kind   error (answer status/code), slow (answer after delay_ms), drop (close the connection
  *               without an answer, the call not processed), drop_after (process the call, then close
- *               without an answer), malformed (answer 200 with a body that is not JSON)
+ *               without an answer), malformed (answer 200 with a body that is not JSON), unknown_shape
+ *               (answer 200 with JSON of a shape the call never has, the call not processed)
  */
 public record Fault(
         @JsonProperty("target") String target,
@@ -36,6 +37,10 @@ public record Fault(
 
     public static Fault malformed(String target, int count) {
         return new Fault(target, "malformed", count, 0, null, 0);
+    }
+
+    public static Fault unknownShape(String target, int count) {
+        return new Fault(target, "unknown_shape", count, 0, null, 0);
     }
 
     boolean matches(String call) {

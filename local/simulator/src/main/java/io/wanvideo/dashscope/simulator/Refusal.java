@@ -16,4 +16,9 @@ final class Refusal extends RuntimeException {
     static Refusal invalid(String message) {
         return new Refusal(400, "InvalidParameter", message);
     }
+
+    /** The rate-limit answer, as the async-task page documents it. */
+    static Refusal throttled() {
+        return new Refusal(429, "Throttling.RateQuota", "Requests rate limit exceeded, please try again later.");
+    }
 }

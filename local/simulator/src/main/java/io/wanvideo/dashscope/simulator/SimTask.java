@@ -1,38 +1,53 @@
 package io.wanvideo.dashscope.simulator;
 
-/** One simulated upstream task; its status follows from its timestamps and the time asked. */
-final class SimTask {
-    final String id;
-    final String model;
-    final String prompt;
-    final int duration;
-    final String resolution;
-    final String ratio;
-    final int referenceVideos;
-    final long createdMs;
-    final long startMs;
-    final long endMs;
-    final String failCode;
-    long canceledMs = -1;
+import java.util.List;
 
-    SimTask(String id, CreateRules.Accepted request, long createdMs, long startMs, long endMs, String failCode) {
-        this.id = id;
-        this.model = request.model();
-        this.prompt = request.prompt();
-        this.duration = request.duration();
-        this.resolution = request.resolution();
-        this.ratio = request.ratio();
-        this.referenceVideos = request.referenceVideos();
-        this.createdMs = createdMs;
-        this.startMs = startMs;
-        this.endMs = endMs;
-        this.failCode = failCode;
+/**
+ * One simulated upstream task; its status follows from its timestamps and the time asked. Immutable: a cancel
+ * replaces it with a copy, which is also what the journal replays.
+ *
+ * @param keyLabel     the account (API key) that created it, as {@link ApiKey#label()}; never the key itself
+ * @param requestId    the request_id of the create call
+ * @param canceledMs   when it was cancelled, or -1
+ * @param inputsDigest SHA-256 (hex) of the create body as received
+ * @param media        what DashScope received for each media item of the create
+ */
+record SimTask(
+        String id,
+        String keyLabel,
+        String requestId,
+        String model,
+        String prompt,
+        int duration,
+        String resolution,
+        String ratio,
+        int referenceVideos,
+        long createdMs,
+        long startMs,
+        long endMs,
+        String failCode,
+        long canceledMs,
+        String inputsDigest,
+        List<MediaReceipt> media) {
+
+    static final long NOT_CANCELED = -1;
+
+    SimTask {
+        media = media == null ? List.of() : List.copyOf(media);
     }
 
+    SimTask canceledAt(long ms) {
+        return new SimTask(id, keyLabel, requestId, model, prompt, duration, resolution, ratio, referenceVideos, createdMs,
+                startMs, endMs, failCode, ms, inputsDigest, media);
+    }
+
+    /** What DashScope answers for it at {@code now}: UNKNOWN once the retention period is over. */
     String status(long now, long retentionMs) {
-        if (now >= createdMs + retentionMs) {
-            return "UNKNOWN";
-        }
+        return expiredAt(now, retentionMs) ? "UNKNOWN" : outcome(now);
+    }
+
+    /** What became of it by {@code now}, retention aside. */
+    String outcome(long now) {
         if (canceledMs >= 0) {
             return "CANCELED";
         }
@@ -43,6 +58,10 @@ final class SimTask {
             return "RUNNING";
         }
         return failCode == null ? "SUCCEEDED" : "FAILED";
+    }
+
+    boolean expiredAt(long now, long retentionMs) {
+        return now >= createdMs + retentionMs;
     }
 
     /** When it stopped holding upstream capacity: its end, or its cancellation. */

@@ -15,17 +15,19 @@ import java.util.concurrent.TimeUnit;
 /**
  * How long ./run-local takes, once built, from the command to "Press Ctrl-C to stop." (the API answering),
  * against a baseline measured in the same run, launches alternating: a JVM on the same class path that only
- * starts DynamoDB Local and ElasticMQ side by side, the part no wiring of ours can avoid. Reports medians.
+ * starts DynamoDB Local, ElasticMQ and S3Proxy side by side, the part no wiring of ours can avoid. Reports medians.
  * Run from the repository root: {@code ./bench startup [runs=7]}.
  */
 public final class StartupBenchmark {
-    /** The baseline: both embedded servers started in parallel, then exit. */
+    /** The baseline: the embedded servers started in parallel, then exit. */
     public static final class EmbeddedServersOnly {
         public static void main(String[] args) {
             var dynamo = java.util.concurrent.CompletableFuture.supplyAsync(io.wanvideo.local.embedded.LocalDynamoDb::start);
             var sqs = java.util.concurrent.CompletableFuture.supplyAsync(io.wanvideo.local.embedded.LocalSqs::start);
+            var s3 = java.util.concurrent.CompletableFuture.supplyAsync(io.wanvideo.local.embedded.LocalS3::start);
             dynamo.join();
             sqs.join();
+            s3.join();
             System.out.println("ready");
             Runtime.getRuntime().halt(0);
         }

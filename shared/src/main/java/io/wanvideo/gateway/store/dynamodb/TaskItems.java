@@ -1,11 +1,15 @@
 package io.wanvideo.gateway.store.dynamodb;
 
 import io.wanvideo.gateway.json.Json;
+import io.wanvideo.gateway.model.MediaItem;
+import io.wanvideo.gateway.model.ResultCopy;
 import io.wanvideo.gateway.model.TaskError;
 import io.wanvideo.gateway.model.TaskState;
+import io.wanvideo.gateway.model.UpstreamState;
 import io.wanvideo.gateway.model.Usage;
 import io.wanvideo.gateway.model.VideoSpec;
 import io.wanvideo.gateway.model.VideoTask;
+import io.wanvideo.gateway.model.WebhookDelivery;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -17,25 +21,32 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 final class TaskItems {
     static final String KEY_PREFIX = "task#";
 
-    private static final String ID = "id";
+    static final String ID = "id";
     private static final String SPEC = "spec";
-    private static final String STATE = "state";
+    /** The request as the task list shows it: the spec with media reduced to their types, no URLs or data. */
+    static final String SUMMARY = "summary";
+    static final String STATE = "state";
     static final String VERSION = "version";
     private static final String DISPATCHED_MS = "dispatched_ms";
     private static final String SUBMIT_STARTED_MS = "submit_started_ms";
     private static final String ATTEMPTS = "attempts";
+    static final String ACCOUNT = "account";
+    static final String FAIR_STEP = "fair_step";
     private static final String UPSTREAM_ID = "upstream_id";
     private static final String SUBMITTED_MS = "submitted_ms";
-    private static final String UPSTREAM_STATUS = "upstream_status";
-    private static final String RUN_ORIGIN_MS = "run_origin_ms";
+    static final String UPSTREAM_STATE = "upstream_state";
+    static final String RUN_ORIGIN_MS = "run_origin_ms";
     private static final String POLLS = "polls";
-    private static final String PROGRESS_FLOOR = "progress_floor";
-    private static final String COMPLETED_MS = "completed_ms";
-    private static final String VIDEO_URL = "video_url";
-    private static final String VIDEO_EXPIRES_MS = "video_expires_ms";
-    private static final String USAGE = "usage";
-    private static final String ERROR_CODE = "error_code";
-    private static final String ERROR_MESSAGE = "error_message";
+    static final String PROGRESS_FLOOR = "progress_floor";
+    static final String COMPLETED_MS = "completed_ms";
+    static final String VIDEO_URL = "video_url";
+    static final String VIDEO_EXPIRES_MS = "video_expires_ms";
+    static final String USAGE = "usage";
+    static final String ERROR_CODE = "error_code";
+    static final String ERROR_MESSAGE = "error_message";
+    static final String RESULT = "result";
+    static final String WEBHOOK = "webhook";
+    static final String EFFECTS_SHARD_VALUE = "effects";
 
     private TaskItems() {}
 
@@ -50,6 +61,7 @@ final class TaskItems {
         item.put(TaskTable.TENANT, s(task.tenant()));
         item.put(TaskTable.CREATED_MS, n(task.createdMs()));
         item.put(SPEC, s(Json.write(task.spec())));
+        item.put(SUMMARY, s(Json.write(summary(task.spec()))));
         mutable(task, retentionSeconds).forEach((name, value) -> {
             if (value != null) {
                 item.put(name, value);
@@ -58,10 +70,28 @@ final class TaskItems {
         return item;
     }
 
+    /** What the list needs of a request: its shown fields and the media types the expected run time depends on. */
+    static VideoSpec summary(VideoSpec spec) {
+        List<MediaItem> types = spec.media().stream().map(m -> new MediaItem(m.type(), "", null)).toList();
+        return new VideoSpec(spec.model(), spec.prompt(), null, types, spec.size(), spec.ratio(), spec.seconds(),
+                spec.promptExtend(), spec.watermark(), spec.seed(), spec.sizeLabel(), null);
+    }
+
+    /** The slot pool and tenant's backlog a queued task waits in. */
+    static String backlogQueue(String pool, String tenant) {
+        return pool + "#" + tenant;
+    }
+
+    /** The account and pool whose slot a task holds. */
+    static String holderPool(String account, String pool) {
+        return account + "#" + pool;
+    }
+
     /**
      * Everything that can change after creation, with null for attributes to remove. The index
-     * attributes follow from the state: a queued task is in the backlog index, a slot holder in the
-     * slot-holders index, a finished task in neither and due for expiry.
+     * attributes follow from the state: a queued task is in its tenant's backlog, a slot holder in the
+     * slot-holders index, a finished task in neither and due for expiry, and in the effects index while
+     * its result copy or webhook is pending.
      */
     static Map<String, AttributeValue> mutable(VideoTask t, long retentionSeconds) {
         Map<String, AttributeValue> m = new LinkedHashMap<>();
@@ -70,9 +100,11 @@ final class TaskItems {
         m.put(DISPATCHED_MS, n(t.dispatchedMs()));
         m.put(SUBMIT_STARTED_MS, n(t.submitStartedMs()));
         m.put(ATTEMPTS, n((long) t.attempts()));
+        m.put(ACCOUNT, s(t.account()));
+        m.put(FAIR_STEP, n(t.fairStep()));
         m.put(UPSTREAM_ID, s(t.upstreamId()));
         m.put(SUBMITTED_MS, n(t.submittedMs()));
-        m.put(UPSTREAM_STATUS, s(t.upstreamStatus()));
+        m.put(UPSTREAM_STATE, t.upstreamState() == null ? null : s(t.upstreamState().name()));
         m.put(RUN_ORIGIN_MS, n(t.runOriginMs()));
         m.put(POLLS, n((long) t.polls()));
         m.put(PROGRESS_FLOOR, n((long) t.progressFloor()));
@@ -82,16 +114,32 @@ final class TaskItems {
         m.put(USAGE, t.usage() == null ? null : s(Json.write(t.usage())));
         m.put(ERROR_CODE, t.error() == null ? null : s(t.error().code()));
         m.put(ERROR_MESSAGE, t.error() == null ? null : s(t.error().message()));
-        String pool = t.model().slotPool();
+        m.put(RESULT, t.result() == null ? null : s(Json.write(t.result())));
+        m.put(WEBHOOK, t.webhook() == null ? null : s(Json.write(t.webhook())));
         boolean queued = t.state() == TaskState.QUEUED;
-        m.put(TaskTable.BACKLOG_POOL, queued ? s(pool) : null);
+        m.put(TaskTable.BACKLOG_POOL, queued ? s(backlogQueue(t.pool(), t.tenant())) : null);
         m.put(TaskTable.BACKLOG_SEQ, queued ? s(t.backlogSeq()) : null);
         boolean holds = t.state().holdsSlot();
-        m.put(TaskTable.HOLDER_POOL, holds ? s(pool) : null);
+        m.put(TaskTable.HOLDER_POOL, holds ? s(holderPool(t.account(), t.pool())) : null);
         m.put(TaskTable.DUE_MS, holds ? n(t.dueMs() == null ? t.createdMs() : t.dueMs()) : null);
+        Long effectsDue = t.state().terminal() ? effectsDueMs(t) : null;
+        m.put(TaskTable.EFFECTS_SHARD, effectsDue == null ? null : s(EFFECTS_SHARD_VALUE));
+        m.put(TaskTable.EFFECTS_DUE_MS, n(effectsDue));
         long finishedMs = t.completedMs() == null ? t.createdMs() : t.completedMs();
         m.put(TaskTable.TTL, t.state().terminal() ? n(finishedMs / 1000 + retentionSeconds) : null);
         return m;
+    }
+
+    /** The earliest pending after-completion step, or null when none is pending. */
+    static Long effectsDueMs(VideoTask t) {
+        Long due = null;
+        if (t.result() != null && t.result().isPending() && t.result().nextAttemptMs() != null) {
+            due = t.result().nextAttemptMs();
+        }
+        if (t.webhook() != null && t.webhook().isPending() && t.webhook().nextAttemptMs() != null) {
+            due = due == null ? t.webhook().nextAttemptMs() : Math.min(due, t.webhook().nextAttemptMs());
+        }
+        return due;
     }
 
     /** SET for present attributes, REMOVE for absent ones. */
@@ -118,13 +166,18 @@ final class TaskItems {
 
     record Update(String expression, Map<String, String> names, Map<String, AttributeValue> values) {}
 
+    /** A task from its item, or from its by-tenant index entry (where the summary stands in for the request). */
     static VideoTask task(Map<String, AttributeValue> item) {
         String errorCode = str(item, ERROR_CODE);
         String usage = str(item, USAGE);
+        String result = str(item, RESULT);
+        String webhook = str(item, WEBHOOK);
+        String upstreamState = str(item, UPSTREAM_STATE);
+        String spec = item.containsKey(SPEC) ? str(item, SPEC) : str(item, SUMMARY);
         return new VideoTask(
                 str(item, ID),
                 str(item, TaskTable.TENANT),
-                Json.read(str(item, SPEC), VideoSpec.class),
+                Json.read(spec, VideoSpec.class),
                 num(item, TaskTable.CREATED_MS),
                 TaskState.valueOf(str(item, STATE)),
                 num(item, VERSION),
@@ -132,9 +185,11 @@ final class TaskItems {
                 optNum(item, DISPATCHED_MS),
                 optNum(item, SUBMIT_STARTED_MS),
                 (int) num(item, ATTEMPTS),
+                str(item, ACCOUNT),
+                num(item, FAIR_STEP),
                 str(item, UPSTREAM_ID),
                 optNum(item, SUBMITTED_MS),
-                str(item, UPSTREAM_STATUS),
+                upstreamState == null ? null : UpstreamState.valueOf(upstreamState),
                 optNum(item, RUN_ORIGIN_MS),
                 (int) num(item, POLLS),
                 (int) num(item, PROGRESS_FLOOR),
@@ -142,7 +197,9 @@ final class TaskItems {
                 str(item, VIDEO_URL),
                 optNum(item, VIDEO_EXPIRES_MS),
                 usage == null ? null : Json.read(usage, Usage.class),
-                errorCode == null ? null : new TaskError(errorCode, str(item, ERROR_MESSAGE)));
+                errorCode == null ? null : new TaskError(errorCode, str(item, ERROR_MESSAGE)),
+                result == null ? null : Json.read(result, ResultCopy.class),
+                webhook == null ? null : Json.read(webhook, WebhookDelivery.class));
     }
 
     static AttributeValue s(String value) {

@@ -1,5 +1,6 @@
 package io.wanvideo.gateway.store.dynamodb;
 
+import java.util.List;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
@@ -7,32 +8,50 @@ import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.Projection;
 import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /**
- * The one table's layout: task items, slot counters, rate gates and API keys, told apart by key prefix.
- * template.yaml declares the same table; a test holds the two together.
+ * The one table's layout: tasks, slot counters, fair-share counters, account states, rate gates, quota
+ * counters, idempotency claims and API keys, told apart by key prefix. template.yaml declares the same table;
+ * a test holds the two together.
  */
 public final class TaskTable {
     public static final String PK = "pk";
     public static final String TTL = "expires_at_ttl";
 
-    /** Every task of a tenant, newest first: GET /v1/videos. */
+    /** Every task of a tenant by creation time: GET /v1/videos. Projects what the list shows, not the request. */
     public static final String BY_TENANT_INDEX = "by-tenant";
     public static final String TENANT = "tenant";
     public static final String CREATED_MS = "created_ms";
 
-    /** Sparse: queued tasks waiting for a slot, oldest first per pool. */
+    /** Sparse: queued tasks waiting for a slot, oldest first per pool and tenant. */
     public static final String BACKLOG_INDEX = "backlog";
     public static final String BACKLOG_POOL = "backlog_pool";
     public static final String BACKLOG_SEQ = "backlog_seq";
 
-    /** Sparse: tasks holding a slot, by when their next message is due. The sweep reads it. */
+    /** Sparse: tasks holding a slot, per account and pool, by when their next message is due. The sweep reads it. */
     public static final String SLOT_HOLDERS_INDEX = "slot-holders";
     public static final String HOLDER_POOL = "holder_pool";
     public static final String DUE_MS = "due_ms";
+
+    /** Sparse: tenants with waiting tasks per pool, the one owed the next slot first. */
+    public static final String FAIR_INDEX = "fair-queue";
+    public static final String FAIR_POOL = "fair_pool";
+    public static final String FAIR_KEY = "fair_key";
+
+    /** Sparse: finished tasks with after-completion work pending (result copy, webhook), by when it is due. */
+    public static final String EFFECTS_INDEX = "effects-due";
+    public static final String EFFECTS_SHARD = "effects_shard";
+    public static final String EFFECTS_DUE_MS = "effects_due_ms";
+
+    /** What the by-tenant index carries besides its keys: the task object without the request's media. */
+    public static final List<String> LISTED_ATTRIBUTES = List.of(TaskItems.ID, TaskItems.STATE, TaskItems.SUMMARY,
+            TaskItems.UPSTREAM_STATE, TaskItems.RUN_ORIGIN_MS, TaskItems.PROGRESS_FLOOR, TaskItems.COMPLETED_MS,
+            TaskItems.VIDEO_URL, TaskItems.VIDEO_EXPIRES_MS, TaskItems.USAGE, TaskItems.ERROR_CODE,
+            TaskItems.ERROR_MESSAGE, TaskItems.RESULT, TaskItems.WEBHOOK);
 
     private TaskTable() {}
 
@@ -48,11 +67,18 @@ public final class TaskTable {
                         attribute(BACKLOG_POOL, ScalarAttributeType.S),
                         attribute(BACKLOG_SEQ, ScalarAttributeType.S),
                         attribute(HOLDER_POOL, ScalarAttributeType.S),
-                        attribute(DUE_MS, ScalarAttributeType.N))
+                        attribute(DUE_MS, ScalarAttributeType.N),
+                        attribute(FAIR_POOL, ScalarAttributeType.S),
+                        attribute(FAIR_KEY, ScalarAttributeType.N),
+                        attribute(EFFECTS_SHARD, ScalarAttributeType.S),
+                        attribute(EFFECTS_DUE_MS, ScalarAttributeType.N))
                 .globalSecondaryIndexes(
-                        index(BY_TENANT_INDEX, TENANT, CREATED_MS, ProjectionType.ALL),
-                        index(BACKLOG_INDEX, BACKLOG_POOL, BACKLOG_SEQ, ProjectionType.KEYS_ONLY),
-                        index(SLOT_HOLDERS_INDEX, HOLDER_POOL, DUE_MS, ProjectionType.KEYS_ONLY))
+                        index(BY_TENANT_INDEX, TENANT, CREATED_MS,
+                                Projection.builder().projectionType(ProjectionType.INCLUDE).nonKeyAttributes(LISTED_ATTRIBUTES).build()),
+                        index(BACKLOG_INDEX, BACKLOG_POOL, BACKLOG_SEQ, keysOnly()),
+                        index(SLOT_HOLDERS_INDEX, HOLDER_POOL, DUE_MS, keysOnly()),
+                        index(FAIR_INDEX, FAIR_POOL, FAIR_KEY, keysOnly()),
+                        index(EFFECTS_INDEX, EFFECTS_SHARD, EFFECTS_DUE_MS, keysOnly()))
                 .build();
     }
 
@@ -67,6 +93,10 @@ public final class TaskTable {
                 .timeToLiveSpecification(s -> s.attributeName(TTL).enabled(true)));
     }
 
+    private static Projection keysOnly() {
+        return Projection.builder().projectionType(ProjectionType.KEYS_ONLY).build();
+    }
+
     private static KeySchemaElement key(String name, KeyType type) {
         return KeySchemaElement.builder().attributeName(name).keyType(type).build();
     }
@@ -75,11 +105,11 @@ public final class TaskTable {
         return AttributeDefinition.builder().attributeName(name).attributeType(type).build();
     }
 
-    private static GlobalSecondaryIndex index(String name, String hash, String range, ProjectionType projection) {
+    private static GlobalSecondaryIndex index(String name, String hash, String range, Projection projection) {
         return GlobalSecondaryIndex.builder()
                 .indexName(name)
                 .keySchema(key(hash, KeyType.HASH), key(range, KeyType.RANGE))
-                .projection(p -> p.projectionType(projection))
+                .projection(projection)
                 .build();
     }
 }

@@ -3,11 +3,17 @@ package io.wanvideo.gateway.upstream.dashscope;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.wanvideo.gateway.config.RefreshingSecret;
 import io.wanvideo.gateway.json.Json;
 import io.wanvideo.gateway.model.MediaItem;
 import io.wanvideo.gateway.model.ModelFamily;
+import io.wanvideo.gateway.model.TaskError;
+import io.wanvideo.gateway.model.TaskErrors;
+import io.wanvideo.gateway.model.UpstreamState;
 import io.wanvideo.gateway.model.Usage;
 import io.wanvideo.gateway.model.VideoSpec;
+import io.wanvideo.gateway.upstream.AccountLimits;
+import io.wanvideo.gateway.upstream.CallGate;
 import io.wanvideo.gateway.upstream.UpstreamException;
 import io.wanvideo.gateway.upstream.UpstreamException.Kind;
 import io.wanvideo.gateway.upstream.UpstreamTask;
@@ -23,17 +29,26 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Set;
 
 /**
- * {@link VideoUpstream} for Alibaba Cloud Model Studio (DashScope) asynchronous video synthesis.
- * Targets the real DashScope unless given another base URL (a region, a workspace domain, the simulator).
- * The API key is never logged.
+ * {@link VideoUpstream} for one account of Alibaba Cloud Model Studio (DashScope) asynchronous video synthesis.
+ * Every DashScope fact lives here: paths and headers, task statuses and what they mean, error codes and
+ * which of them are the account's trouble rather than the task's, and which calls share a rate limit.
+ * The API key is never logged, and is re-read when it is refused (it may have been rotated).
  */
 public final class DashScopeClient implements VideoUpstream {
     public static final String SINGAPORE = "https://dashscope-intl.aliyuncs.com";
     public static final String BEIJING = "https://dashscope.aliyuncs.com";
     static final String CREATE_PATH = "/api/v1/services/aigc/video-generation/video-synthesis";
     static final String TASKS_PATH = "/api/v1/tasks/";
+    /** Asking about a task that does not exist is free of side effects and answers 200 UNKNOWN with a working key. */
+    static final String PROBE_TASK_ID = "00000000-0000-0000-0000-000000000000";
+    /** Refusals that are the account's trouble, not the request's: a revoked or wrong key, no access, arrears. */
+    private static final Set<String> ACCOUNT_CODES = Set.of("InvalidApiKey", "AccessDenied", "AccessDenied.Unpurchased",
+            "Arrearage");
+    /** A refused key that was read this recently is not cured by reading it again. */
+    private static final long KEY_REREAD_AFTER_MS = 30_000;
 
     /**
      * A create is only sent over a connection used within this long. A pooled connection idle for longer
@@ -48,18 +63,27 @@ public final class DashScopeClient implements VideoUpstream {
         }
     }
 
+    private final String account;
     private final Settings settings;
-    private final String apiKey;
+    private final AccountLimits limits;
+    private final RefreshingSecret apiKey;
     private final Clock clock;
     private final HttpClient queryClient;
     private HttpClient createClient;
     private long createClientLastUsedMs;
 
-    public DashScopeClient(Settings settings, String apiKey, Clock clock) {
+    public DashScopeClient(String account, Settings settings, AccountLimits limits, RefreshingSecret apiKey, Clock clock) {
+        this.account = account;
         this.settings = settings;
+        this.limits = limits;
         this.apiKey = apiKey;
         this.clock = clock;
         this.queryClient = newClient();
+    }
+
+    /** A client with a fixed key, for tests and tools. */
+    public static DashScopeClient withKey(String account, Settings settings, AccountLimits limits, String key, Clock clock) {
+        return new DashScopeClient(account, settings, limits, new RefreshingSecret(() -> key, Duration.ofDays(365), clock), clock);
     }
 
     private HttpClient newClient() {
@@ -80,32 +104,56 @@ public final class DashScopeClient implements VideoUpstream {
     }
 
     @Override
+    public String account() {
+        return account;
+    }
+
+    @Override
+    public AccountLimits limits() {
+        return limits;
+    }
+
+    @Override
+    public CallGate createGate(String pool) {
+        // DashScope limits creates per model and account.
+        return new CallGate("create#" + account + "#" + pool, AccountLimits.intervalMs(limits.createsPerSecond()));
+    }
+
+    @Override
+    public CallGate queryGate() {
+        // ...and task queries per account, whatever the model.
+        return new CallGate("query#" + account, AccountLimits.intervalMs(limits.queriesPerSecond()));
+    }
+
+    @Override
     public String create(VideoSpec spec) {
-        HttpRequest request = HttpRequest.newBuilder(settings.baseUrl().resolve(CREATE_PATH))
-                .timeout(settings.createTimeout())
-                .header("Authorization", "Bearer " + apiKey)
-                .header("Content-Type", "application/json")
-                .header("X-DashScope-Async", "enable")
-                .POST(HttpRequest.BodyPublishers.ofString(Json.write(createBody(spec)), StandardCharsets.UTF_8))
-                .build();
-        HttpResponse<String> response;
-        try {
-            response = createClient().send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        } catch (HttpConnectTimeoutException | ConnectException e) {
-            throw new UpstreamException(Kind.TRANSIENT, 0, null, "could not connect to DashScope: " + e, e);
-        } catch (IOException e) {
-            throw new UpstreamException(Kind.UNCERTAIN, 0, null, "create sent but not answered: " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new UpstreamException(Kind.UNCERTAIN, 0, null, "interrupted during create", e);
-        }
+        String body = Json.write(createBody(spec));
+        HttpResponse<String> response = withKeyRetry(key -> {
+            HttpRequest request = HttpRequest.newBuilder(settings.baseUrl().resolve(CREATE_PATH))
+                    .timeout(settings.createTimeout())
+                    .header("Authorization", "Bearer " + key)
+                    .header("Content-Type", "application/json")
+                    .header("X-DashScope-Async", "enable")
+                    .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+                    .build();
+            try {
+                return createClient().send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            } catch (HttpConnectTimeoutException | ConnectException e) {
+                throw new UpstreamException(Kind.TRANSIENT, null, "could not connect to DashScope: " + e, e);
+            } catch (IOException e) {
+                throw new UpstreamException(Kind.UNCERTAIN, null, "create sent but not answered: " + e, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new UpstreamException(Kind.UNCERTAIN, null, "interrupted during create", e);
+            }
+        });
         if (response.statusCode() != 200) {
-            throw refusal(response);
+            throw refusal(response, false);
         }
-        JsonNode body = parse(response.body());
-        String taskId = body == null ? null : body.path("output").path("task_id").textValue();
+        JsonNode answer = parse(response.body());
+        String taskId = answer == null ? null : answer.path("output").path("task_id").textValue();
         if (taskId == null || taskId.isBlank()) {
-            throw new UpstreamException(Kind.UNCERTAIN, 200, null,
+            throw new UpstreamException(Kind.UNCERTAIN, null,
                     "create answered 200 without a task id: " + abbreviate(response.body()), null);
         }
         return taskId;
@@ -115,43 +163,88 @@ public final class DashScopeClient implements VideoUpstream {
     public UpstreamTask query(String upstreamTaskId) {
         HttpResponse<String> response = callTasksApi(TASKS_PATH + upstreamTaskId, null);
         if (response.statusCode() != 200) {
-            throw refusal(response);
+            throw refusal(response, false);
         }
         JsonNode body = parse(response.body());
         JsonNode output = body == null ? null : body.get("output");
         String status = output == null ? null : output.path("task_status").textValue();
         if (status == null) {
-            throw new UpstreamException(Kind.TRANSIENT, 200, null,
+            throw new UpstreamException(Kind.TRANSIENT, null,
                     "query answered 200 without a task_status: " + abbreviate(response.body()), null);
         }
-        return new UpstreamTask(upstreamTaskId, status, text(output, "code"), text(output, "message"),
-                text(output, "video_url"), usage(body.get("usage")));
+        UpstreamState state = state(status);
+        TaskError error = null;
+        if (state == UpstreamState.FAILED) {
+            String code = text(output, "code");
+            String message = text(output, "message");
+            error = new TaskError(code != null ? code : TaskErrors.UPSTREAM_FAILED,
+                    message != null ? message : "DashScope reported the task failed without a reason.");
+        }
+        return new UpstreamTask(upstreamTaskId, state, status, error, text(output, "video_url"), usage(body.get("usage")));
+    }
+
+    /** DashScope's task_status values, in the gateway's words. */
+    static UpstreamState state(String status) {
+        return switch (status) {
+            case "PENDING" -> UpstreamState.WAITING;
+            case "RUNNING" -> UpstreamState.RUNNING;
+            case "SUCCEEDED" -> UpstreamState.SUCCEEDED;
+            case "FAILED" -> UpstreamState.FAILED;
+            case "CANCELED" -> UpstreamState.CANCELLED;
+            // DashScope answers UNKNOWN for an id it never had or no longer has (task ids live 24 hours).
+            case "UNKNOWN" -> UpstreamState.GONE;
+            default -> UpstreamState.UNRECOGNISED;
+        };
     }
 
     @Override
     public void cancel(String upstreamTaskId) {
         HttpResponse<String> response = callTasksApi(TASKS_PATH + upstreamTaskId + "/cancel", "");
         if (response.statusCode() != 200) {
-            throw refusal(response);
+            throw refusal(response, true);
+        }
+    }
+
+    @Override
+    public void probe() {
+        HttpResponse<String> response = callTasksApi(TASKS_PATH + PROBE_TASK_ID, null);
+        if (response.statusCode() != 200) {
+            throw refusal(response, false);
         }
     }
 
     /** Query (GET) and cancel (POST with a body): unlike a create, repeating one of these does no harm. */
     private HttpResponse<String> callTasksApi(String path, String body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(settings.baseUrl().resolve(path))
-                .timeout(settings.queryTimeout())
-                .header("Authorization", "Bearer " + apiKey);
-        request = body == null ? request.GET() : request.POST(HttpRequest.BodyPublishers.ofString(body));
-        try {
-            return queryClient.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        } catch (HttpTimeoutException e) {
-            throw new UpstreamException(Kind.TRANSIENT, 0, null, "DashScope did not answer in time", e);
-        } catch (IOException e) {
-            throw new UpstreamException(Kind.TRANSIENT, 0, null, "DashScope call failed: " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new UpstreamException(Kind.TRANSIENT, 0, null, "interrupted", e);
+        return withKeyRetry(key -> {
+            HttpRequest.Builder request = HttpRequest.newBuilder(settings.baseUrl().resolve(path))
+                    .timeout(settings.queryTimeout())
+                    .header("Authorization", "Bearer " + key);
+            request = body == null ? request.GET() : request.POST(HttpRequest.BodyPublishers.ofString(body));
+            try {
+                return queryClient.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            } catch (HttpTimeoutException e) {
+                throw new UpstreamException(Kind.TRANSIENT, null, "DashScope did not answer in time", e);
+            } catch (IOException e) {
+                throw new UpstreamException(Kind.TRANSIENT, null, "DashScope call failed: " + e, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new UpstreamException(Kind.TRANSIENT, null, "interrupted", e);
+            }
+        });
+    }
+
+    /**
+     * Makes the call with the current key; if DashScope refuses the key (401/403) and the key was read a while
+     * ago, it may have been rotated: read it again and try once more. A refused call did not take effect, so
+     * repeating it is safe even for a create.
+     */
+    private HttpResponse<String> withKeyRetry(java.util.function.Function<String, HttpResponse<String>> call) {
+        HttpResponse<String> response = call.apply(apiKey.get());
+        if ((response.statusCode() == 401 || response.statusCode() == 403) && apiKey.ageMs() > KEY_REREAD_AFTER_MS) {
+            apiKey.forget();
+            response = call.apply(apiKey.get());
         }
+        return response;
     }
 
     /** The create body of spec/upstream.md. Absent optional fields are omitted, never sent as null. */
@@ -167,6 +260,9 @@ public final class DashScopeClient implements VideoUpstream {
         }
         ArrayNode media = input.putArray("media");
         for (MediaItem item : spec.media()) {
+            if (item.url() == null) {
+                throw new IllegalArgumentException("media item " + item.type().wire() + " has no URL to send upstream");
+            }
             ObjectNode m = media.addObject();
             m.put("type", item.type().wire());
             m.put("url", item.url());
@@ -188,16 +284,27 @@ public final class DashScopeClient implements VideoUpstream {
         return root;
     }
 
-    private static UpstreamException refusal(HttpResponse<String> response) {
+    private UpstreamException refusal(HttpResponse<String> response, boolean cancelling) {
         int status = response.statusCode();
         JsonNode body = parse(response.body());
         String code = body == null ? null : text(body, "code");
         String message = body == null ? null : text(body, "message");
-        Kind kind = status == 429 ? Kind.THROTTLED
-                : status == 408 || status >= 500 ? Kind.TRANSIENT
-                : Kind.PERMANENT;
-        String text = (code == null ? "HTTP " + status : code) + (message == null ? "" : ": " + message);
-        return new UpstreamException(kind, status, code, text, null);
+        String text = (code == null ? "HTTP " + status : code) + (message == null ? "" : ": " + abbreviate(message));
+        Kind kind;
+        if (status == 429) {
+            kind = Kind.THROTTLED;
+        } else if (status == 408 || status >= 500) {
+            kind = Kind.TRANSIENT;
+        } else if (status == 401 || status == 403 || (code != null && ACCOUNT_CODES.contains(code))) {
+            kind = Kind.ACCOUNT_UNUSABLE;
+            text = "account " + account + ": " + text;
+        } else if (status == 404) {
+            kind = Kind.NOT_FOUND;
+        } else {
+            // DashScope cancels only PENDING tasks and refuses the others with a 4xx.
+            kind = cancelling ? Kind.NOT_CANCELLABLE : Kind.PERMANENT;
+        }
+        return new UpstreamException(kind, code, text, null);
     }
 
     /** Numbers arrive as integers, floats or strings. */
@@ -208,7 +315,7 @@ public final class DashScopeClient implements VideoUpstream {
         double input = number(usage.get("input_video_duration"));
         double output = number(usage.get("output_video_duration"));
         double billed = usage.has("duration") ? number(usage.get("duration")) : input + output;
-        return new Usage(input, output, billed);
+        return new Usage(input, output, billed, null);
     }
 
     private static double number(JsonNode node) {

@@ -9,6 +9,8 @@ import io.wanvideo.dashscope.simulator.SimulatorSettings;
 import io.wanvideo.gateway.json.Json;
 import io.wanvideo.gateway.model.VideoSpec;
 import io.wanvideo.gateway.testing.Specs;
+import io.wanvideo.gateway.model.UpstreamState;
+import io.wanvideo.gateway.upstream.AccountLimits;
 import io.wanvideo.gateway.upstream.UpstreamException;
 import io.wanvideo.gateway.upstream.UpstreamException.Kind;
 import io.wanvideo.gateway.upstream.UpstreamTask;
@@ -34,8 +36,8 @@ class DashScopeClientTest {
     private final DashScopeClient client = client("sk-secret-key", Duration.ofSeconds(5));
 
     private DashScopeClient client(String key, Duration createTimeout) {
-        return new DashScopeClient(new DashScopeClient.Settings(URI.create(sim.baseUrl()), Duration.ofSeconds(2),
-                createTimeout, Duration.ofSeconds(5)), key, Clock.systemUTC());
+        return DashScopeClient.withKey("main", new DashScopeClient.Settings(URI.create(sim.baseUrl()), Duration.ofSeconds(2),
+                createTimeout, Duration.ofSeconds(5)), AccountLimits.DASHSCOPE, key, Clock.systemUTC());
     }
 
     @AfterEach
@@ -55,17 +57,18 @@ class DashScopeClientTest {
         VideoSpec spec = new VideoRequestValidator().validate(Json.tree(body));
         String id = client.create(spec);
         assertThat(id).isNotBlank();
-        assertThat(client.query(id).status()).isIn("PENDING", "RUNNING");
+        assertThat(client.query(id).state()).isIn(UpstreamState.WAITING, UpstreamState.RUNNING);
     }
 
     @Test
     void followsATaskToItsResult() {
         String id = client.create(Specs.i2v("a dog"));
         now.addAndGet(5_000);
-        assertThat(client.query(id).status()).isEqualTo("RUNNING");
+        assertThat(client.query(id).state()).isEqualTo(UpstreamState.RUNNING);
         now.addAndGet(5_000);
         UpstreamTask done = client.query(id);
-        assertThat(done.succeeded()).isTrue();
+        assertThat(done.state()).isEqualTo(UpstreamState.SUCCEEDED);
+        assertThat(done.rawStatus()).isEqualTo("SUCCEEDED");
         assertThat(done.videoUrl()).startsWith(sim.baseUrl());
         // The simulator sends durations as a float, an int and a string; all three parse.
         assertThat(done.usage().outputVideoSeconds()).isEqualTo(5.0);
@@ -77,9 +80,9 @@ class DashScopeClientTest {
         String id = client.create(Specs.r2v("x sim:fail=DataInspectionFailed sim:run=1"));
         now.addAndGet(1_000);
         UpstreamTask failed = client.query(id);
-        assertThat(failed.status()).isEqualTo("FAILED");
-        assertThat(failed.code()).isEqualTo("DataInspectionFailed");
-        assertThat(failed.message()).isNotBlank();
+        assertThat(failed.state()).isEqualTo(UpstreamState.FAILED);
+        assertThat(failed.error().code()).isEqualTo("DataInspectionFailed");
+        assertThat(failed.error().message()).isEqualTo("Simulated failure: DataInspectionFailed.");
     }
 
     @Test
@@ -91,7 +94,7 @@ class DashScopeClientTest {
         assertThat(refusal(() -> client.create(Specs.r2v("x sim:reject=500:InternalError"))).kind()).isEqualTo(Kind.TRANSIENT);
         assertThat(refusal(() -> client.create(Specs.r2v("x sim:reject=408:RequestTimeOut"))).kind()).isEqualTo(Kind.TRANSIENT);
         UpstreamException badKey = refusal(() -> client("sk-wrong", Duration.ofSeconds(5)).create(Specs.r2v("x")));
-        assertThat(badKey.kind()).isEqualTo(Kind.PERMANENT);
+        assertThat(badKey.kind()).isEqualTo(Kind.ACCOUNT_UNUSABLE);
         assertThat(badKey.code()).isEqualTo("InvalidApiKey");
         assertThat(badKey.getMessage()).doesNotContain("sk-wrong");
     }
@@ -116,8 +119,8 @@ class DashScopeClientTest {
 
     @Test
     void noConnectionMeansTheCreateWasNotSent() {
-        DashScopeClient nowhere = new DashScopeClient(DashScopeClient.Settings.defaults(URI.create("http://127.0.0.1:1")),
-                "sk", Clock.systemUTC());
+        DashScopeClient nowhere = DashScopeClient.withKey("main", DashScopeClient.Settings.defaults(
+                URI.create("http://127.0.0.1:1")), AccountLimits.DASHSCOPE, "sk", Clock.systemUTC());
         assertThat(refusal(() -> nowhere.create(Specs.r2v("x"))).kind()).isEqualTo(Kind.TRANSIENT);
     }
 
@@ -125,22 +128,67 @@ class DashScopeClientTest {
     void cancelsAPendingTaskAndIsRefusedForARunningOne() {
         DashScopeSimulator slowStart = DashScopeSimulator.start(SimulatorSettings.defaults().withTiming(5, 5, 5), 0, now::get);
         try {
-            DashScopeClient c = new DashScopeClient(DashScopeClient.Settings.defaults(URI.create(slowStart.baseUrl())), "sk",
-                    Clock.systemUTC());
+            DashScopeClient c = DashScopeClient.withKey("main", DashScopeClient.Settings.defaults(
+                    URI.create(slowStart.baseUrl())), AccountLimits.DASHSCOPE, "sk", Clock.systemUTC());
             String pending = c.create(Specs.r2v("x"));
             c.cancel(pending);
-            assertThat(c.query(pending).status()).isEqualTo("CANCELED");
+            assertThat(c.query(pending).state()).isEqualTo(UpstreamState.CANCELLED);
             String running = c.create(Specs.i2v("y"));
             now.addAndGet(6_000);
-            assertThat(refusal(() -> c.cancel(running)).kind()).isEqualTo(Kind.PERMANENT);
+            assertThat(refusal(() -> c.cancel(running)).kind()).isEqualTo(Kind.NOT_CANCELLABLE);
         } finally {
             slowStart.close();
         }
     }
 
     @Test
-    void anUnknownTaskIsUnknown() {
-        assertThat(client.query("no-such-task").status()).isEqualTo("UNKNOWN");
+    void anUnknownTaskIsGone() {
+        assertThat(client.query("no-such-task").state()).isEqualTo(UpstreamState.GONE);
+    }
+
+    @Test
+    void theProbePassesWithAWorkingKeyAndNamesTheAccountWithoutTheKeyOtherwise() {
+        client.probe();
+        UpstreamException refused = refusal(() -> client("sk-wrong", Duration.ofSeconds(5)).probe());
+        assertThat(refused.kind()).isEqualTo(Kind.ACCOUNT_UNUSABLE);
+        assertThat(refused.getMessage()).contains("account main").doesNotContain("sk-wrong");
+    }
+
+    @Test
+    void aRefusedKeyReadLongAgoIsReadAgainOnceAndTheCallRepeated() {
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicReference<String> stored = new java.util.concurrent.atomic.AtomicReference<>("sk-old");
+        java.util.concurrent.atomic.AtomicLong clockMs = new java.util.concurrent.atomic.AtomicLong(0);
+        Clock clock = new Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public java.time.Instant instant() {
+                return java.time.Instant.ofEpochMilli(clockMs.get());
+            }
+        };
+        var key = new io.wanvideo.gateway.config.RefreshingSecret(() -> {
+            reads.incrementAndGet();
+            return stored.get();
+        }, Duration.ofMinutes(5), clock);
+        DashScopeClient rotating = new DashScopeClient("main", new DashScopeClient.Settings(URI.create(sim.baseUrl()),
+                Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(5)), AccountLimits.DASHSCOPE, key, clock);
+        // Refused with a key read just now: not read again (a fresh key that fails is simply wrong).
+        assertThat(refusal(rotating::probe).kind()).isEqualTo(Kind.ACCOUNT_UNUSABLE);
+        assertThat(reads).hasValue(1);
+        // The key is rotated in its store; a minute later a refusal makes the client read it again, and it works.
+        stored.set("sk-secret-key");
+        clockMs.addAndGet(60_000);
+        rotating.probe();
+        assertThat(reads).hasValue(2);
     }
 
     @Test

@@ -4,22 +4,18 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
-import io.wanvideo.gateway.config.DashScopeKeys;
 import io.wanvideo.gateway.config.Env;
-import io.wanvideo.gateway.config.GatewayTable;
 import io.wanvideo.gateway.config.GatewaySettings;
+import io.wanvideo.gateway.config.GatewayTable;
+import io.wanvideo.gateway.config.SecretReader;
 import io.wanvideo.gateway.config.SqsClients;
 import io.wanvideo.gateway.json.Json;
 import io.wanvideo.gateway.queue.TaskMessage;
-import io.wanvideo.gateway.queue.TaskQueue;
 import io.wanvideo.gateway.queue.sqs.SqsTaskQueue;
 import io.wanvideo.gateway.schedule.PollPlanner;
-import io.wanvideo.gateway.service.DeadLetters;
-import io.wanvideo.gateway.service.PollerSettings;
-import io.wanvideo.gateway.service.Sweeper;
-import io.wanvideo.gateway.service.TaskAdvancer;
-import io.wanvideo.gateway.store.TaskStore;
-import io.wanvideo.gateway.upstream.dashscope.DashScopeClient;
+import io.wanvideo.gateway.service.AfterCompletion;
+import io.wanvideo.gateway.service.InputLinks;
+import io.wanvideo.gateway.service.Poller;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,9 +33,7 @@ import org.apache.logging.log4j.Logger;
 public final class SqsPollVideoTasksHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
     private static final Logger LOG = LogManager.getLogger(SqsPollVideoTasksHandler.class);
 
-    private final TaskAdvancer advancer;
-    private final Sweeper sweeper;
-    private final DeadLetters deadLetters;
+    private final Poller poller;
     private final String deadLetterQueueArn;
     private final ExecutorService workers;
 
@@ -50,14 +44,11 @@ public final class SqsPollVideoTasksHandler implements RequestHandler<SQSEvent, 
 
     public SqsPollVideoTasksHandler(Env env) {
         GatewayTable table = GatewayTable.connect(env, Clock.systemUTC());
-        TaskStore store = table.tasks();
-        TaskQueue queue = new SqsTaskQueue(SqsClients.create(env), env.required("QUEUE_URL"));
-        PollerSettings settings = GatewaySettings.poller(env);
-        DashScopeClient upstream = new DashScopeClient(GatewaySettings.dashScope(env), DashScopeKeys.resolve(env), table.clock());
-        this.advancer = new TaskAdvancer(store, queue, upstream, table.rateGate(), GatewaySettings.generationTimes(env),
-                new PollPlanner(), settings, table.clock());
-        this.sweeper = new Sweeper(store, queue, advancer, settings, table.clock());
-        this.deadLetters = new DeadLetters(store, advancer);
+        this.poller = new Poller(new Poller.Parts(table.tasks(),
+                new SqsTaskQueue(SqsClients.create(env), env.required("QUEUE_URL")),
+                GatewaySettings.upstreams(env, new SecretReader(env), table.clock()), table.rateGate(), table.accountStates(),
+                GatewaySettings.generationTimes(env), new PollPlanner(), GatewaySettings.poller(env),
+                GatewaySettings.prices(env), InputLinks.NONE, AfterCompletion.NONE, table.clock()));
         this.deadLetterQueueArn = env.required("DEAD_LETTER_QUEUE_ARN");
         this.workers = Executors.newFixedThreadPool(10, r -> {
             Thread t = new Thread(r, "poller-worker");
@@ -100,15 +91,9 @@ public final class SqsPollVideoTasksHandler implements RequestHandler<SQSEvent, 
             throw e;
         }
         if (deadLetter) {
-            deadLetters.handle(message);
-        } else if (TaskMessage.SWEEP.equals(message.kind())) {
-            sweeper.sweep();
-        } else if (TaskMessage.RECOVER.equals(message.kind())) {
-            sweeper.sweep(java.time.Duration.ZERO);
-        } else if (TaskMessage.ADVANCE.equals(message.kind())) {
-            advancer.advance(message);
+            poller.handleDeadLetter(message);
         } else {
-            LOG.warn("message {} of unknown kind {} dropped", record.getMessageId(), message.kind());
+            poller.handle(message);
         }
         return null;
     }

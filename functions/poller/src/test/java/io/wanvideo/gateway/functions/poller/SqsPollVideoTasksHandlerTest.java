@@ -13,6 +13,7 @@ import io.wanvideo.gateway.model.TaskErrors;
 import io.wanvideo.gateway.model.TaskState;
 import io.wanvideo.gateway.model.VideoTask;
 import io.wanvideo.gateway.queue.TaskMessage;
+import io.wanvideo.gateway.store.Admission;
 import io.wanvideo.gateway.store.dynamodb.DynamoTaskStore;
 import io.wanvideo.gateway.testing.LocalAws;
 import io.wanvideo.gateway.testing.Repository;
@@ -55,7 +56,7 @@ class SqsPollVideoTasksHandlerTest {
 
     @Test
     void theSampleBatchStartsItsTaskAndSweeps() {
-        store.create(VideoTask.queued(id, "tenant-example", Specs.r2v("a cat"), System.currentTimeMillis()));
+        store.create(VideoTask.queued(id, "tenant-example", Specs.r2v("a cat"), System.currentTimeMillis()), Admission.UNLIMITED);
         SQSBatchResponse response = handler.handleRequest(sample, null);
         assertThat(response.getBatchItemFailures()).isEmpty();
         assertThat(task().state()).isEqualTo(TaskState.DISPATCHING);
@@ -70,7 +71,7 @@ class SqsPollVideoTasksHandlerTest {
 
     @Test
     void anUnreadableMessageIsABatchItemFailureAndTheRestSucceed() {
-        store.create(VideoTask.queued(id, "tenant-example", Specs.r2v("a cat"), System.currentTimeMillis()));
+        store.create(VideoTask.queued(id, "tenant-example", Specs.r2v("a cat"), System.currentTimeMillis()), Admission.UNLIMITED);
         SQSEvent event = EventLoader.loadSQSEvent(Repository.path("events/poller-batch.json"));
         SQSEvent.SQSMessage broken = batch("{not json", "arn:aws:sqs:us-east-1:000000000000:poll").getRecords().get(0);
         broken.setMessageId("broken-1");
@@ -83,7 +84,7 @@ class SqsPollVideoTasksHandlerTest {
 
     @Test
     void aDeadLetterFailsItsTask() {
-        store.create(VideoTask.queued(id, "tenant-example", Specs.r2v("a cat"), System.currentTimeMillis()));
+        store.create(VideoTask.queued(id, "tenant-example", Specs.r2v("a cat"), System.currentTimeMillis()), Admission.UNLIMITED);
         String body = sample.getRecords().get(0).getBody();
         SQSBatchResponse response = handler.handleRequest(batch(body, queues.deadLetterQueueArn()), null);
         assertThat(response.getBatchItemFailures()).isEmpty();

@@ -10,9 +10,11 @@ import io.wanvideo.gateway.api.ApiRequest;
 import io.wanvideo.gateway.api.ApiResponse;
 import io.wanvideo.gateway.auth.Authenticator;
 import io.wanvideo.gateway.config.Env;
-import io.wanvideo.gateway.config.GatewayTable;
 import io.wanvideo.gateway.config.GatewaySettings;
+import io.wanvideo.gateway.config.GatewayTable;
 import io.wanvideo.gateway.service.LookupVideo;
+import io.wanvideo.gateway.service.ResultLinks;
+import io.wanvideo.gateway.service.VideoViews;
 import java.time.Clock;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -36,7 +38,9 @@ public final class ApiGatewayGetVideoHandler implements RequestHandler<APIGatewa
     public ApiGatewayGetVideoHandler(Env env) {
         GatewayTable table = GatewayTable.connect(env, Clock.systemUTC());
         this.authenticator = table.authenticator(env);
-        this.lookup = new LookupVideo(table.tasks(), GatewaySettings.generationTimes(env), table.clock());
+        VideoViews views = new VideoViews(GatewaySettings.generationTimes(env), ResultLinks.NONE,
+                GatewaySettings.resultRetention(env), table.clock());
+        this.lookup = new LookupVideo(table.tasks(), views);
     }
 
     @Override
@@ -50,7 +54,7 @@ public final class ApiGatewayGetVideoHandler implements RequestHandler<APIGatewa
             if (!request.method().equals("GET")) {
                 throw ApiError.methodNotAllowed(request.method() + " is not supported on /v1/videos/{id}; use GET.");
             }
-            String tenant = authenticator.tenant(request);
+            String tenant = authenticator.caller(request).tenant();
             String id = request.pathParameter("id") != null ? request.pathParameter("id") : video.group(1);
             return ApiResponse.ok(lookup.find(tenant, id));
         }

@@ -13,6 +13,8 @@ import io.wanvideo.gateway.model.TaskError;
 import io.wanvideo.gateway.model.TaskState;
 import io.wanvideo.gateway.model.Usage;
 import io.wanvideo.gateway.model.VideoTask;
+import io.wanvideo.gateway.store.Admission;
+import io.wanvideo.gateway.store.ApiKeyStore;
 import io.wanvideo.gateway.store.dynamodb.DynamoApiKeyStore;
 import io.wanvideo.gateway.store.dynamodb.DynamoTaskStore;
 import io.wanvideo.gateway.testing.LocalAws;
@@ -37,8 +39,8 @@ class ApiGatewayGetVideoHandlerTest {
     void setUp() {
         String table = aws.newTable();
         DynamoApiKeyStore keys = new DynamoApiKeyStore(aws.dynamo(), table);
-        keys.put(ApiKeys.hash(OWNER_KEY), "tenant-example");
-        keys.put(ApiKeys.hash(OTHER_KEY), "tenant-other");
+        keys.put(ApiKeys.hash(OWNER_KEY), ApiKeyStore.ApiKeyRecord.of("tenant-example"));
+        keys.put(ApiKeys.hash(OTHER_KEY), ApiKeyStore.ApiKeyRecord.of("tenant-other"));
         store = new DynamoTaskStore(aws.dynamo(), table, Duration.ofDays(1));
         handler = new ApiGatewayGetVideoHandler(new Env(aws.environment(table, null, Map.of())));
         sample = EventLoader.loadApiGatewayHttpEvent(Repository.path("events/get-video.json"));
@@ -77,7 +79,7 @@ class ApiGatewayGetVideoHandlerTest {
 
     @Test
     void theSampleEventFindsTheOwnersTask() throws Exception {
-        store.create(VideoTask.queued(id, "tenant-example", Specs.r2v("a cat"), 1_795_262_400_000L));
+        store.create(VideoTask.queued(id, "tenant-example", Specs.r2v("a cat"), 1_795_262_400_000L), Admission.UNLIMITED);
         JsonNode task = ok(sample);
         assertThat(task.get("id").asText()).isEqualTo(id);
         assertThat(task.get("status").asText()).isEqualTo("queued");
@@ -88,28 +90,30 @@ class ApiGatewayGetVideoHandlerTest {
 
     @Test
     void aCompletedTaskCarriesItsVideoUsageAndExpiry() throws Exception {
-        VideoTask queued = VideoTask.queued(id, "tenant-example", Specs.i2v(null), 1_000_000L);
-        store.create(queued);
-        store.transition(queued, queued.next().state(TaskState.COMPLETED).upstreamId("up").completedMs(2_000_000L)
-                .videoUrl("https://dashscope-result.oss/v.mp4").videoExpiresMs(2_000_000L + 86_400_000L)
-                .usage(new Usage(0, 5, 5)).build(), 5);
+        long completed = (System.currentTimeMillis() / 1000 - 60) * 1000;
+        VideoTask queued = VideoTask.queued(id, "tenant-example", Specs.i2v(null), completed - 100_000);
+        store.create(queued, Admission.UNLIMITED);
+        store.transition(queued, queued.next().state(TaskState.COMPLETED).upstreamId("up").completedMs(completed)
+                .videoUrl("https://dashscope-result.oss/v.mp4").videoExpiresMs(completed + 86_400_000L)
+                .usage(new Usage(0, 5, 5, 0.75)).build());
         JsonNode task = ok(sample);
         assertThat(task.get("status").asText()).isEqualTo("completed");
         assertThat(task.get("progress").asInt()).isEqualTo(100);
         assertThat(task.get("video_url").asText()).isEqualTo("https://dashscope-result.oss/v.mp4");
         assertThat(task.at("/metadata/url").asText()).isEqualTo("https://dashscope-result.oss/v.mp4");
-        assertThat(task.get("completed_at").asLong()).isEqualTo(2_000L);
-        assertThat(task.get("expires_at").asLong()).isEqualTo(2_000L + 86_400L);
+        assertThat(task.get("completed_at").asLong()).isEqualTo(completed / 1000);
+        assertThat(task.get("expires_at").asLong()).isEqualTo(completed / 1000 + 86_400L);
         assertThat(task.at("/usage/output_video_seconds").asDouble()).isEqualTo(5.0);
+        assertThat(task.at("/usage/cost").asDouble()).isEqualTo(0.75);
         assertThat(task.get("ratio").isNull()).isTrue();
     }
 
     @Test
     void aFailedTaskCarriesItsError() throws Exception {
         VideoTask queued = VideoTask.queued(id, "tenant-example", Specs.r2v("x"), 1_000_000L);
-        store.create(queued);
+        store.create(queued, Admission.UNLIMITED);
         store.transition(queued, queued.next().state(TaskState.FAILED).completedMs(2_000_000L)
-                .error(new TaskError("DataInspectionFailed", "The input did not pass inspection.")).build(), 5);
+                .error(new TaskError("DataInspectionFailed", "The input did not pass inspection.")).build());
         JsonNode task = ok(sample);
         assertThat(task.get("status").asText()).isEqualTo("failed");
         assertThat(task.at("/error/code").asText()).isEqualTo("DataInspectionFailed");
@@ -119,7 +123,7 @@ class ApiGatewayGetVideoHandlerTest {
 
     @Test
     void anotherTenantsTaskIsIndistinguishableFromNone() throws Exception {
-        store.create(VideoTask.queued(id, "tenant-example", Specs.r2v("a cat"), 1L));
+        store.create(VideoTask.queued(id, "tenant-example", Specs.r2v("a cat"), 1L), Admission.UNLIMITED);
         JsonNode other = error(request("GET", "/v1/videos/" + id, OTHER_KEY), 404);
         JsonNode none = error(request("GET", "/v1/videos/video_01kaexamp1e000000000000001", OWNER_KEY), 404);
         assertThat(other.get("type").asText()).isEqualTo("not_found_error").isEqualTo(none.get("type").asText());

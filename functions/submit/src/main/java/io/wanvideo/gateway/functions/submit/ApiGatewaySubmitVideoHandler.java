@@ -4,16 +4,23 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import io.wanvideo.gateway.api.ApiError;
 import io.wanvideo.gateway.api.ApiGatewayEndpoint;
+import io.wanvideo.gateway.api.ApiRequest;
 import io.wanvideo.gateway.api.ApiResponse;
-import io.wanvideo.gateway.api.JsonBodies;
+import io.wanvideo.gateway.api.RequestBodies;
 import io.wanvideo.gateway.auth.Authenticator;
+import io.wanvideo.gateway.auth.Caller;
 import io.wanvideo.gateway.config.Env;
-import io.wanvideo.gateway.config.GatewayTable;
 import io.wanvideo.gateway.config.GatewaySettings;
+import io.wanvideo.gateway.config.GatewayTable;
 import io.wanvideo.gateway.config.SqsClients;
 import io.wanvideo.gateway.queue.sqs.SqsTaskQueue;
+import io.wanvideo.gateway.schedule.GenerationTimeModel;
+import io.wanvideo.gateway.service.ResultLinks;
+import io.wanvideo.gateway.service.StoredInputs;
 import io.wanvideo.gateway.service.SubmitVideo;
+import io.wanvideo.gateway.service.VideoViews;
 import java.time.Clock;
 
 /** POST /v1/videos. Answers the task object, status queued, at once. */
@@ -29,17 +36,37 @@ public final class ApiGatewaySubmitVideoHandler implements RequestHandler<APIGat
 
     public ApiGatewaySubmitVideoHandler(Env env) {
         GatewayTable table = GatewayTable.connect(env, Clock.systemUTC());
+        GenerationTimeModel times = GatewaySettings.generationTimes(env);
         this.authenticator = table.authenticator(env);
-        this.submit = new SubmitVideo(table.tasks(), new SqsTaskQueue(SqsClients.create(env), env.required("QUEUE_URL")),
-                GatewaySettings.generationTimes(env), table.clock());
+        VideoViews views = new VideoViews(times, ResultLinks.NONE, GatewaySettings.resultRetention(env), table.clock());
+        this.submit = new SubmitVideo(GatewaySettings.validator(env, false), table.tasks(),
+                new SqsTaskQueue(SqsClients.create(env), env.required("QUEUE_URL")), StoredInputs.NONE, views, table.clock());
         this.maxBodyBytes = GatewaySettings.maxBodyBytes(env);
     }
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        return ApiGatewayEndpoint.respond(event, request -> {
-            String tenant = authenticator.tenant(request);
-            return ApiResponse.ok(submit.submit(tenant, JsonBodies.read(request, maxBodyBytes)));
-        });
+        return ApiGatewayEndpoint.respond(event, this::create);
+    }
+
+    private ApiResponse create(ApiRequest request) {
+        Caller caller = authenticator.caller(request);
+        String key = idempotencyKey(request);
+        SubmitVideo.Submitted submitted = submit.submit(caller, RequestBodies.read(request, maxBodyBytes), key);
+        ApiResponse response = ApiResponse.ok(submitted.video());
+        return submitted.replayed() ? response.withHeader("idempotent-replayed", "true") : response;
+    }
+
+    /** 1 to 255 printable ASCII characters (spec/api.md). */
+    static String idempotencyKey(ApiRequest request) {
+        String key = request.header("idempotency-key");
+        if (key == null) {
+            return null;
+        }
+        if (key.isEmpty() || key.length() > 255 || !key.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+            throw ApiError.invalidValue("Idempotency-Key", "The Idempotency-Key header must be 1 to 255 printable ASCII "
+                    + "characters.");
+        }
+        return key;
     }
 }

@@ -10,8 +10,14 @@ import io.wanvideo.gateway.auth.ApiKeys;
 import io.wanvideo.gateway.config.Env;
 import io.wanvideo.gateway.json.Json;
 import io.wanvideo.gateway.queue.TaskMessage;
+import io.wanvideo.gateway.store.ApiKeyStore;
 import io.wanvideo.gateway.store.dynamodb.DynamoApiKeyStore;
+import io.wanvideo.gateway.model.MediaItem;
+import io.wanvideo.gateway.model.MediaType;
+import io.wanvideo.gateway.model.VideoSpec;
 import io.wanvideo.gateway.store.dynamodb.DynamoTaskStore;
+import io.wanvideo.gateway.testing.FormBuilder;
+import io.wanvideo.gateway.testing.FormFixture;
 import io.wanvideo.gateway.testing.LocalAws;
 import io.wanvideo.gateway.testing.Repository;
 import java.nio.charset.StandardCharsets;
@@ -38,7 +44,7 @@ class ApiGatewaySubmitVideoHandlerTest {
     void setUp() {
         table = aws.newTable();
         queues = aws.newQueues(5, 30);
-        new DynamoApiKeyStore(aws.dynamo(), table).put(ApiKeys.hash(KEY), "tenant-example");
+        new DynamoApiKeyStore(aws.dynamo(), table).put(ApiKeys.hash(KEY), ApiKeyStore.ApiKeyRecord.of("tenant-example"));
         handler = new ApiGatewaySubmitVideoHandler(new Env(aws.environment(table, queues, Map.of())));
     }
 
@@ -156,12 +162,82 @@ class ApiGatewaySubmitVideoHandlerTest {
         assertThat(invoke(event).getStatusCode()).isEqualTo(200);
     }
 
+    /** A body the openai npm SDK sent, delivered as API Gateway would: as text, or base64-encoded as binary. */
+    private static APIGatewayV2HTTPEvent form(String contentType, byte[] body, boolean base64) {
+        APIGatewayV2HTTPEvent event = with("content-type", contentType, null);
+        event.setBody(base64 ? Base64.getEncoder().encodeToString(body) : new String(body, StandardCharsets.UTF_8));
+        event.setIsBase64Encoded(base64);
+        return event;
+    }
+
+    private static APIGatewayV2HTTPEvent form(String fixture, boolean base64) {
+        FormFixture form = FormFixture.load(fixture);
+        return form(form.contentType(), form.body(), base64);
+    }
+
+    private VideoSpec stored(JsonNode task) {
+        return new DynamoTaskStore(aws.dynamo(), table, Duration.ofDays(1)).find(task.get("id").asText()).orElseThrow().spec();
+    }
+
     @Test
-    void anUnreachableQueueIs503AndLeavesNoTask() throws Exception {
+    void acceptsTheMultipartFormOfTheOpenAiSdk() throws Exception {
+        APIGatewayV2HTTPResponse response = invoke(form("r2v-media", false));
+        assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(200);
+        JsonNode task = Json.tree(response.getBody());
+        assertThat(task.get("status").asText()).isEqualTo("queued");
+        assertThat(task.get("model").asText()).isEqualTo("wan2.7-r2v");
+        assertThat(task.get("seconds").asText()).isEqualTo("5");
+        assertThat(task.get("size").asText()).isEqualTo("720P");
+        assertThat(task.get("ratio").asText()).isEqualTo("9:16");
+        assertThat(task.get("prompt").asText()).isEqualTo("Image 1 walks through a night market \uD83C\uDFAE\nmoving like Video 1");
+        VideoSpec spec = stored(task);
+        assertThat(spec.promptExtend()).isFalse();
+        assertThat(spec.watermark()).isTrue();
+        assertThat(spec.seed()).isEqualTo(42L);
+        assertThat(spec.media()).containsExactly(
+                new MediaItem(MediaType.REFERENCE_IMAGE, "https://example.com/character.png", "https://example.com/voice.mp3"),
+                new MediaItem(MediaType.REFERENCE_VIDEO, "https://example.com/walk.mp4", null));
+        assertThat(queued()).hasSize(1);
+    }
+
+    /** The sample event is i2v-media-upload as API Gateway delivers a multipart body: base64-encoded. */
+    @Test
+    void anUploadedFrameDeliveredBase64IsStoredAsItsDataUri() throws Exception {
+        APIGatewayV2HTTPEvent event = event("submit-i2v-form.json");
+        assertThat(event.getIsBase64Encoded()).isTrue();
+        assertThat(Base64.getDecoder().decode(event.getBody())).isEqualTo(FormFixture.load("i2v-media-upload").body());
+        APIGatewayV2HTTPResponse response = invoke(event);
+        assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(200);
+        VideoSpec spec = stored(Json.tree(response.getBody()));
+        assertThat(spec.media()).containsExactly(
+                new MediaItem(MediaType.FIRST_FRAME, "data:image/png;base64," + Base64.getEncoder().encodeToString(FormFixture.file("frame.png")), null),
+                new MediaItem(MediaType.DRIVING_AUDIO, "https://example.com/hello.mp3", null));
+        assertThat(spec.seconds()).isEqualTo(8);
+    }
+
+    @Test
+    void aFormIsJudgedByTheContractNotRefusedAsAMediaType() throws Exception {
+        for (boolean base64 : new boolean[] {false, true}) {
+            assertThat(refusal(form("openai-sora", base64))).isEqualTo(new Refusal(400, "invalid_request_error", "invalid_value", "model"));
+        }
+        byte[] unclosed = new FormBuilder().field("model", "wan2.7-r2v").field("prompt", "a cat").unclosed();
+        assertThat(refusal(form(FormBuilder.CONTENT_TYPE, unclosed, true)))
+                .isEqualTo(new Refusal(400, "invalid_request_error", "invalid_form", null));
+        byte[] twice = new FormBuilder().field("model", "wan2.7-r2v").field("model", "wan2.7-i2v").build();
+        assertThat(refusal(form(FormBuilder.CONTENT_TYPE, twice, false)))
+                .isEqualTo(new Refusal(400, "invalid_request_error", "invalid_form", "model"));
+        assertThat(storedTasks()).isZero();
+        assertThat(queued()).isEmpty();
+    }
+
+    @Test
+    void anUnreachableQueueStillStoresTheTaskForTheSweepToStart() throws Exception {
         handler = new ApiGatewaySubmitVideoHandler(new Env(aws.environment(table, queues,
                 Map.of("QUEUE_URL", queues.pollQueueUrl() + "-does-not-exist"))));
-        assertThat(refusal(event("submit-r2v.json"))).isEqualTo(new Refusal(503, "api_error", "service_unavailable", null));
-        assertThat(storedTasks()).isZero();
+        APIGatewayV2HTTPResponse response = invoke(event("submit-r2v.json"));
+        assertThat(response.getStatusCode()).isEqualTo(200);
+        assertThat(Json.tree(response.getBody()).get("status").asText()).isEqualTo("queued");
+        assertThat(storedTasks()).isOne();
     }
 
     @Test

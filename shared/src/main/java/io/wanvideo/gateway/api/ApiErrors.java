@@ -1,0 +1,66 @@
+package io.wanvideo.gateway.api;
+
+import io.wanvideo.gateway.service.IdempotencyConflictException;
+import io.wanvideo.gateway.service.SubmitOutcomeUnknownException;
+import io.wanvideo.gateway.service.TaskNotCancellableException;
+import io.wanvideo.gateway.service.VideoGoneException;
+import io.wanvideo.gateway.service.VideoNotFoundException;
+import io.wanvideo.gateway.service.VideoNotReadyException;
+import io.wanvideo.gateway.store.QuotaExceededException;
+
+/**
+ * The one place where the services' domain errors become the public error body. Services raise what happened;
+ * only here does it become a status, a type, a code and headers.
+ */
+public final class ApiErrors {
+    /** Longest client value an error message repeats. */
+    private static final int MAX_ECHO = 80;
+
+    private ApiErrors() {}
+
+    /** @return the public error for a domain error, or null for anything else (our fault: a 500) */
+    public static ApiError of(RuntimeException e) {
+        if (e instanceof ApiError api) {
+            return api;
+        }
+        if (e instanceof VideoNotFoundException notFound) {
+            return ApiError.notFound("id", "No video with id '" + echo(notFound.id()) + "'.");
+        }
+        if (e instanceof QuotaExceededException quota) {
+            String what = quota.limit() == QuotaExceededException.Limit.WAITING
+                    ? "You have as many videos waiting for this model as your limit allows; wait for some to start."
+                    : "You have submitted as many videos this minute as your limit allows.";
+            return ApiError.rateLimited(quota.retryAfterSeconds(), what + " Retry after " + quota.retryAfterSeconds() + " s.");
+        }
+        if (e instanceof IdempotencyConflictException conflict) {
+            return ApiError.idempotencyKeyReused(conflict.getMessage());
+        }
+        if (e instanceof TaskNotCancellableException running) {
+            return ApiError.taskRunning(running.getMessage());
+        }
+        if (e instanceof VideoNotReadyException notReady) {
+            return ApiError.videoNotReady(notReady.getMessage());
+        }
+        if (e instanceof VideoGoneException gone) {
+            return ApiError.videoExpired(gone.getMessage());
+        }
+        if (e instanceof SubmitOutcomeUnknownException unknown) {
+            // SDKs retry a 5xx: without an idempotency key that could create the task twice.
+            return ApiError.internal(unknown.retrySafe()
+                            ? "The gateway failed while storing the task. Retrying with the same Idempotency-Key is safe."
+                            : "The gateway failed while storing the task and cannot tell whether it was stored. List your "
+                                    + "videos before submitting again, or send an Idempotency-Key to make retries safe.")
+                    .withHeader("x-should-retry", Boolean.toString(unknown.retrySafe()));
+        }
+        return null;
+    }
+
+    /** A client's value as an error message may repeat it: bounded, so a megabyte in is not a megabyte out. */
+    public static String echo(String value) {
+        if (value == null) {
+            return "";
+        }
+        return value.codePointCount(0, value.length()) <= MAX_ECHO ? value
+                : value.substring(0, value.offsetByCodePoints(0, MAX_ECHO)) + "...";
+    }
+}

@@ -1,0 +1,44 @@
+package io.wanvideo.gateway.config;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/**
+ * A secret that may be rotated: read when first needed, read again once older than its maximum age or once
+ * told it was refused. Never read at construction, so a function's init (and a SnapStart snapshot of it)
+ * holds no secret, and a rotation takes effect within the maximum age without a deploy.
+ */
+public final class RefreshingSecret implements Supplier<String> {
+    private final Supplier<String> reader;
+    private final long maxAgeMs;
+    private final Clock clock;
+    private String value;
+    private long readAtMs;
+
+    public RefreshingSecret(Supplier<String> reader, Duration maxAge, Clock clock) {
+        this.reader = reader;
+        this.maxAgeMs = maxAge.toMillis();
+        this.clock = clock;
+    }
+
+    @Override
+    public synchronized String get() {
+        long now = clock.millis();
+        if (value == null || now - readAtMs >= maxAgeMs) {
+            value = reader.get();
+            readAtMs = now;
+        }
+        return value;
+    }
+
+    /** How long ago the value in use was read; a refusal of a freshly read value is not cured by reading again. */
+    public synchronized long ageMs() {
+        return value == null ? Long.MAX_VALUE : clock.millis() - readAtMs;
+    }
+
+    /** The next {@link #get()} reads again: after the value was refused, or after a snapshot was restored. */
+    public synchronized void forget() {
+        value = null;
+    }
+}

@@ -1,0 +1,16 @@
+package io.wanvideo.gateway.config;
+
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+
+/** Secret strings from Secrets Manager; loaded only when such a secret is configured. */
+final class SecretsManagerValues {
+    private final SecretsManagerClient client;
+
+    SecretsManagerValues(Env env) {
+        client = AwsClientSettings.build(SecretsManagerClient.builder(), env, "SECRETS_MANAGER");
+    }
+
+    String read(String secretId) {
+        return client.getSecretValue(r -> r.secretId(secretId)).secretString();
+    }
+}

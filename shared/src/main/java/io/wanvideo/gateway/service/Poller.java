@@ -1,0 +1,92 @@
+package io.wanvideo.gateway.service;
+
+import io.wanvideo.gateway.model.PriceTable;
+import io.wanvideo.gateway.queue.TaskMessage;
+import io.wanvideo.gateway.queue.TaskQueue;
+import io.wanvideo.gateway.schedule.GenerationTimeModel;
+import io.wanvideo.gateway.schedule.PollPlanner;
+import io.wanvideo.gateway.store.AccountStates;
+import io.wanvideo.gateway.store.RateGate;
+import io.wanvideo.gateway.store.TaskStore;
+import io.wanvideo.gateway.upstream.Upstreams;
+import java.time.Clock;
+import java.time.Duration;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * The poll queue's work, wired once: what each kind of message sets in motion. The poller function and the
+ * test harness both run messages through here, so they cannot drift apart.
+ */
+public final class Poller {
+    private static final Logger LOG = LogManager.getLogger(Poller.class);
+
+    private final SlotScheduler scheduler;
+    private final TaskFinisher finisher;
+    private final AccountHealth health;
+    private final TaskAdvancer advancer;
+    private final Sweeper sweeper;
+    private final DeadLetters deadLetters;
+    private final AfterCompletion afterCompletion;
+
+    /** What the poller is built from. */
+    public record Parts(TaskStore store, TaskQueue queue, Upstreams upstreams, RateGate rates, AccountStates accounts,
+            GenerationTimeModel times, PollPlanner planner, PollerSettings settings, PriceTable prices,
+            InputLinks inputs, AfterCompletion afterCompletion, Clock clock) {}
+
+    public Poller(Parts p) {
+        this.scheduler = new SlotScheduler(p.store(), p.queue(), p.upstreams(), p.accounts(), p.clock());
+        this.finisher = new TaskFinisher(p.store(), p.queue(), scheduler, p.prices(), p.afterCompletion().copiesResults(),
+                p.settings(), p.clock());
+        this.health = new AccountHealth(p.accounts(), p.upstreams(), p.rates(), p.settings(), p.clock());
+        Dispatcher dispatcher = new Dispatcher(p.store(), p.queue(), p.upstreams(), p.rates(), finisher, health, p.inputs(),
+                p.times(), p.planner(), p.settings(), p.clock());
+        RunningPolls polls = new RunningPolls(p.store(), p.queue(), p.upstreams(), p.rates(), finisher, health, p.times(),
+                p.planner(), p.clock());
+        this.advancer = new TaskAdvancer(p.store(), p.queue(), scheduler, dispatcher, polls, p.clock());
+        this.sweeper = new Sweeper(p.store(), p.queue(), p.upstreams(), finisher, health, p.settings(), p.clock());
+        this.deadLetters = new DeadLetters(p.store(), p.queue(), p.upstreams(), finisher, polls, dispatcher);
+        this.afterCompletion = p.afterCompletion();
+    }
+
+    /** One message of the poll queue. */
+    public void handle(TaskMessage message) {
+        switch (message.kind() == null ? "" : message.kind()) {
+            case TaskMessage.ADVANCE -> advancer.advance(message);
+            case TaskMessage.FILL -> scheduler.fill(message.pool(), null);
+            case TaskMessage.EFFECT -> afterCompletion.run(message.taskId(), message.effect());
+            case TaskMessage.SWEEP -> sweeper.sweep();
+            case TaskMessage.RECOVER -> sweeper.sweep(Duration.ZERO);
+            default -> LOG.warn("message of unknown kind {} dropped", message.kind());
+        }
+    }
+
+    /** One message of the dead-letter queue. */
+    public void handleDeadLetter(TaskMessage message) {
+        deadLetters.handle(message);
+    }
+
+    public SlotScheduler scheduler() {
+        return scheduler;
+    }
+
+    public TaskFinisher finisher() {
+        return finisher;
+    }
+
+    public AccountHealth health() {
+        return health;
+    }
+
+    public TaskAdvancer advancer() {
+        return advancer;
+    }
+
+    public Sweeper sweeper() {
+        return sweeper;
+    }
+
+    public DeadLetters deadLetters() {
+        return deadLetters;
+    }
+}

@@ -1,0 +1,141 @@
+package io.wanvideo.gateway.service;
+
+import io.wanvideo.gateway.model.TaskState;
+import io.wanvideo.gateway.model.VideoTask;
+import io.wanvideo.gateway.queue.TaskMessage;
+import io.wanvideo.gateway.queue.TaskQueue;
+import io.wanvideo.gateway.store.AccountStates;
+import io.wanvideo.gateway.store.BacklogEntry;
+import io.wanvideo.gateway.store.FairShare;
+import io.wanvideo.gateway.store.NoFreeSlotException;
+import io.wanvideo.gateway.store.SlotCounts;
+import io.wanvideo.gateway.store.StaleTaskException;
+import io.wanvideo.gateway.store.TaskStore;
+import io.wanvideo.gateway.upstream.Upstreams;
+import io.wanvideo.gateway.upstream.VideoUpstream;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * Hands free upstream slots to waiting tasks. Called whenever a slot may have freed or a task joined the
+ * backlog; never in a loop against a full pool.
+ *
+ * <p>How a slot is chosen (README, "Design"): among the accounts that are not paused, the one with the most free
+ * slots in the pool takes the task. The task comes from the tenant owed the slot: the fewest running tasks in
+ * the pool, weighed by the tenant's weight, and among equals the tenant whose oldest waiting task is oldest;
+ * within a tenant, first come first served. The fair-queue index gives that tenant at its head, so a choice
+ * reads a handful of items however long the backlog is. Each start is one transaction that takes the slot,
+ * counts the tenant's load and moves the task to DISPATCHING, then one message that makes the poller create it.
+ */
+public final class SlotScheduler {
+    private static final Logger LOG = LogManager.getLogger(SlotScheduler.class);
+    /** Tenants read from the head of the fair queue per choice; the index lags its table by a moment. */
+    private static final int TENANT_LOOKAHEAD = 5;
+    /** Backlog entries read per tenant, to see past entries other fills have just claimed. */
+    private static final int BACKLOG_LOOKAHEAD = 4;
+
+    private final TaskStore store;
+    private final TaskQueue queue;
+    private final Upstreams upstreams;
+    private final AccountStates accounts;
+    private final Clock clock;
+
+    public SlotScheduler(TaskStore store, TaskQueue queue, Upstreams upstreams, AccountStates accounts, Clock clock) {
+        this.store = store;
+        this.queue = queue;
+        this.upstreams = upstreams;
+        this.accounts = accounts;
+        this.clock = clock;
+    }
+
+    /**
+     * Starts waiting tasks of the pool while slots are free.
+     *
+     * @param arrived a task known to be queued (read consistently), considered in case the indexes have not
+     *                caught up with it yet
+     * @return how many tasks were started
+     */
+    public int fill(String pool, VideoTask arrived) {
+        int started = 0;
+        while (true) {
+            List<VideoUpstream> free = accountsWithFreeSlots(pool);
+            if (free.isEmpty() || !startOne(pool, free, arrived)) {
+                return started;
+            }
+            started++;
+        }
+    }
+
+    /** Accounts not paused that have a free slot in the pool, the emptiest first (it spreads calls over keys). */
+    List<VideoUpstream> accountsWithFreeSlots(String pool) {
+        List<VideoUpstream> all = upstreams.all();
+        List<String> names = all.stream().map(VideoUpstream::account).toList();
+        Map<String, AccountStates.AccountStatus> states = accounts.read(names);
+        SlotCounts used = store.slotsInUse(pool, names);
+        return all.stream()
+                .filter(a -> !Optional.ofNullable(states.get(a.account())).map(AccountStates.AccountStatus::paused).orElse(false))
+                .filter(a -> used.of(a.account()) < a.limits().slotsPerPool())
+                .sorted(Comparator.comparingInt((VideoUpstream a) -> used.of(a.account()) - a.limits().slotsPerPool()))
+                .toList();
+    }
+
+    /** @return whether a task took a slot */
+    private boolean startOne(String pool, List<VideoUpstream> free, VideoTask arrived) {
+        Set<String> tenants = new LinkedHashSet<>(store.fairQueue(pool, TENANT_LOOKAHEAD));
+        boolean arrivedWaits = arrived != null && arrived.state() == TaskState.QUEUED && arrived.pool().equals(pool);
+        if (arrivedWaits) {
+            tenants.add(arrived.tenant());
+        }
+        if (tenants.isEmpty()) {
+            return false;
+        }
+        List<FairShare> shares = new ArrayList<>(store.fairShares(pool, tenants));
+        shares.removeIf(s -> s.waiting() <= 0);
+        shares.sort(Comparator.comparingLong(FairShare::fairKey).thenComparing(FairShare::tenant));
+        for (FairShare share : shares) {
+            List<BacklogEntry> entries = new ArrayList<>(store.backlogHead(pool, share.tenant(), BACKLOG_LOOKAHEAD));
+            if (arrivedWaits && arrived.tenant().equals(share.tenant())
+                    && entries.stream().noneMatch(e -> e.taskId().equals(arrived.id()))) {
+                entries.add(new BacklogEntry(arrived.id(), arrived.createdMs()));
+                entries.sort(Comparator.comparingLong(BacklogEntry::createdMs).thenComparing(BacklogEntry::taskId));
+            }
+            for (int i = 0; i < entries.size(); i++) {
+                VideoTask task = store.find(entries.get(i).taskId()).orElse(null);
+                if (task == null || task.state() != TaskState.QUEUED) {
+                    continue;
+                }
+                Long nextHead = i + 1 < entries.size() ? entries.get(i + 1).createdMs() : null;
+                VideoUpstream account = free.get(0);
+                long now = clock.millis();
+                VideoTask dispatching = task.next().state(TaskState.DISPATCHING).account(account.account())
+                        .dispatchedMs(now).dueMs(now).attempts(0).build();
+                try {
+                    store.claim(task, dispatching, account.limits().slotsPerPool(), nextHead);
+                } catch (NoFreeSlotException full) {
+                    // Another poller took the account's last slot first: look at the accounts again.
+                    List<VideoUpstream> again = accountsWithFreeSlots(pool);
+                    return !again.isEmpty() && startOne(pool, again, arrived);
+                } catch (StaleTaskException moved) {
+                    continue;
+                }
+                LOG.info("task {} of {} took a {} slot on account {} after {} ms waiting", task.id(), task.tenant(), pool,
+                        account.account(), now - task.createdMs());
+                queue.send(TaskMessage.advance(dispatching), 0);
+                return true;
+            }
+            if (entries.isEmpty()) {
+                // Counted as waiting but nothing listed: either the index lags, or the tenant's backlog just emptied.
+                store.forgetIdleTenant(pool, share.tenant());
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,21 @@
+package io.wanvideo.gateway.store;
+
+import java.util.Collection;
+import java.util.Map;
+
+/**
+ * Which upstream accounts are paused, shared by every poller: an account whose key the upstream refuses gets no
+ * new work until a probe shows the key works again.
+ */
+public interface AccountStates {
+    /** Strongly consistent; accounts never paused are absent. */
+    Map<String, AccountStatus> read(Collection<String> accounts);
+
+    /** Pauses the account (keeping the time it was first paused) and sets when to probe it next. */
+    void pause(String account, String reason, long nowMs, long probeAfterMs);
+
+    void resume(String account);
+
+    /** @param paused whether dispatch to the account is paused; the rest says why and when to look again */
+    record AccountStatus(String account, boolean paused, String reason, Long pausedSinceMs, Long probeAfterMs) {}
+}

@@ -1,0 +1,291 @@
+package io.wanvideo.gateway.webhook;
+
+import io.wanvideo.gateway.webhook.WebhookTargetRefusedException.Rule;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Which URLs a webhook may be sent to. A tenant chooses the URL and the gateway calls it from inside AWS, so
+ * the URL must not lead into the gateway's own network (server-side request forgery): every address its
+ * host stands for must be on the public internet.
+ *
+ * <p>{@link #check(String)} is for registration (the URL's form and its addresses now);
+ * {@link #checkForm(String)} and {@link #resolve(String)} are the two halves, for the sender, which resolves
+ * once per connection and connects to exactly the addresses checked.
+ */
+public final class WebhookTargets {
+    /** Far beyond any real endpoint; keeps one field from filling a record. */
+    public static final int MAX_URL_CHARS = 2048;
+
+    public enum Policy {
+        /** AWS: https only, to public addresses only. */
+        DEPLOYED(false),
+        /** The one-machine stack: also http, and also loopback, where a developer's receiver runs. */
+        LOCAL(true);
+
+        private final boolean local;
+
+        Policy(boolean local) {
+            this.local = local;
+        }
+
+        boolean allowsHttp() {
+            return local;
+        }
+
+        boolean allowsLoopback() {
+            return local;
+        }
+    }
+
+    /** Names that mean this machine whatever DNS says (RFC 6761), and the usual hosts-file aliases. */
+    private static final Pattern LOCAL_NAMES =
+            Pattern.compile("localhost|.+\\.localhost|localhost\\.localdomain|ip6-localhost|ip6-loopback");
+    private static final Pattern DOTTED_QUAD = Pattern.compile("(0|[1-9][0-9]{0,2})(\\.(0|[1-9][0-9]{0,2})){3}");
+    /** A last label of digits or 0x-hex: a host that an IPv4 parser (curl's, a browser's) reads as an address. */
+    private static final Pattern NUMERIC_LABEL = Pattern.compile("[0-9]+|0x[0-9a-f]*");
+
+    private final Policy policy;
+    private final HostResolver resolver;
+
+    public WebhookTargets(Policy policy, HostResolver resolver) {
+        this.policy = policy;
+        this.resolver = resolver;
+    }
+
+    public WebhookTargets(Policy policy) {
+        this(policy, HostResolver.system());
+    }
+
+    public Policy policy() {
+        return policy;
+    }
+
+    /**
+     * The whole check, for a URL a tenant registers: its form, then every address its host resolves to.
+     *
+     * @throws WebhookTargetRefusedException the URL may not be called
+     */
+    public WebhookTarget check(String url) {
+        URI uri = checkForm(url);
+        return new WebhookTarget(uri, resolve(uri.getHost()));
+    }
+
+    /**
+     * The URL's form, without any lookup: absolute http(s) as the policy allows, no user info, at most
+     * {@link #MAX_URL_CHARS}, a valid host and port, not a local name, not a forbidden address literal.
+     *
+     * @throws WebhookTargetRefusedException the URL may not be called
+     */
+    public URI checkForm(String url) {
+        if (url == null || url.isBlank()) {
+            throw new WebhookTargetRefusedException(Rule.FORM, "it is blank");
+        }
+        if (url.length() > MAX_URL_CHARS) {
+            throw new WebhookTargetRefusedException(Rule.LENGTH, "it is longer than " + MAX_URL_CHARS + " characters");
+        }
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (URISyntaxException e) {
+            throw new WebhookTargetRefusedException(Rule.FORM, "it is not a valid URL (" + e.getReason() + ")");
+        }
+        if (uri.getScheme() == null) {
+            throw new WebhookTargetRefusedException(Rule.FORM, "it is not an absolute URL");
+        }
+        String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+        boolean allowed = "https".equals(scheme) || ("http".equals(scheme) && policy.allowsHttp());
+        if (!allowed) {
+            throw new WebhookTargetRefusedException(Rule.SCHEME,
+                    policy.allowsHttp() ? "it must use https or http" : "it must use https");
+        }
+        if (uri.getRawAuthority() == null || uri.isOpaque()) {
+            throw new WebhookTargetRefusedException(Rule.FORM, "it is not an absolute URL with a host");
+        }
+        if (uri.getRawUserInfo() != null || uri.getRawAuthority().contains("@")) {
+            throw new WebhookTargetRefusedException(Rule.USER_INFO, "it must not contain user info (user:password@)");
+        }
+        String host = uri.getHost();
+        if (host == null) {
+            // java.net.URI gives up on hosts it cannot read (127.1, names with _ or non-ASCII letters). A
+            // numeric one is still an address to other parsers: refuse it as that address where we can tell.
+            String authority = uri.getRawAuthority().replaceFirst(":[0-9]*$", "");
+            Optional<InetAddress> numeric = legacyIpv4(authority.toLowerCase(Locale.ROOT));
+            if (numeric.isPresent()) {
+                checkAddress(authority, numeric.get(), false);
+                throw new WebhookTargetRefusedException(Rule.FORM, "its host " + authority
+                        + " is not a valid IPv4 address; write it as four decimal numbers");
+            }
+            throw new WebhookTargetRefusedException(Rule.FORM, "its host " + authority
+                    + " is not a valid host name (international names go in their xn-- form)");
+        }
+        if (uri.getPort() == 0 || uri.getPort() > 65535) {
+            throw new WebhookTargetRefusedException(Rule.FORM, "its port " + uri.getPort() + " is not a valid port");
+        }
+        checkName(host);
+        return uri;
+    }
+
+    /**
+     * Every address {@code host} stands for, each checked: a literal is parsed (never looked up), a name is
+     * resolved once through the {@link HostResolver}. The caller connects to these addresses and no others.
+     *
+     * @param host a host name or address literal, as in a URL (IPv6 in brackets or not)
+     * @throws WebhookTargetRefusedException the host is a local name, does not resolve, or any of its
+     *     addresses is not allowed
+     */
+    public List<InetAddress> resolve(String host) {
+        Optional<InetAddress> literal = checkName(host);
+        if (literal.isPresent()) {
+            return List.of(literal.get());
+        }
+        String name = hostName(host);
+        List<InetAddress> addresses;
+        try {
+            addresses = resolver.resolve(name);
+        } catch (UnknownHostException e) {
+            throw new WebhookTargetRefusedException(Rule.UNRESOLVED, "its host " + name + " does not resolve");
+        }
+        if (addresses == null || addresses.isEmpty()) {
+            throw new WebhookTargetRefusedException(Rule.UNRESOLVED, "its host " + name + " does not resolve");
+        }
+        // One bad address refuses the name: a resolver may hand out any of them, in any order.
+        for (InetAddress address : addresses) {
+            checkAddress(name, address, true);
+        }
+        return List.copyOf(addresses);
+    }
+
+    /**
+     * Checks what can be known about a host without a lookup.
+     *
+     * @return the address, when the host is an address literal (already checked); empty for a name
+     */
+    private Optional<InetAddress> checkName(String host) {
+        String name = hostName(host);
+        if (name.isEmpty()) {
+            throw new WebhookTargetRefusedException(Rule.FORM, "it has no host");
+        }
+        if (name.contains(":")) {
+            return Optional.of(checkAddress(name, ipv6Literal(name), false));
+        }
+        String[] labels = name.split("\\.", -1);
+        if (NUMERIC_LABEL.matcher(labels[labels.length - 1]).matches()) {
+            Optional<InetAddress> address = legacyIpv4(name);
+            // Refuse a forbidden address as that, whatever its notation; then refuse the notation itself.
+            address.ifPresent(a -> checkAddress(name, a, false));
+            if (address.isEmpty() || !DOTTED_QUAD.matcher(name).matches()) {
+                throw new WebhookTargetRefusedException(Rule.FORM, "its host " + name
+                        + " is not a valid IPv4 address; write it as four decimal numbers");
+            }
+            return address;
+        }
+        if (!policy.allowsLoopback()) {
+            if (LOCAL_NAMES.matcher(name).matches()) {
+                throw new WebhookTargetRefusedException(Rule.LOCAL_NAME, "its host " + name
+                        + " names this machine");
+            }
+            // A one-label name is completed with the resolver's search domains: it means a host on our network.
+            if (labels.length == 1) {
+                throw new WebhookTargetRefusedException(Rule.LOCAL_NAME, "its host " + name
+                        + " is not a fully qualified domain name");
+            }
+        }
+        return Optional.empty();
+    }
+
+    private InetAddress checkAddress(String host, InetAddress address, boolean resolved) {
+        if (policy.allowsLoopback() && SpecialPurposeAddresses.isLoopback(address)) {
+            return address;
+        }
+        Optional<String> kind = SpecialPurposeAddresses.kind(address);
+        if (kind.isPresent()) {
+            String shown = address.getHostAddress();
+            throw new WebhookTargetRefusedException(Rule.ADDRESS, resolved
+                    ? "its host " + host + " resolves to " + shown + ", " + kind.get()
+                    : "its host " + host + " is " + kind.get());
+        }
+        return address;
+    }
+
+    /** Lower case, no brackets, no final dot: the form checks, lookups and TLS see. */
+    static String hostName(String host) {
+        String name = host.toLowerCase(Locale.ROOT);
+        if (name.startsWith("[") && name.endsWith("]")) {
+            name = name.substring(1, name.length() - 1);
+        }
+        return name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
+    }
+
+    private static InetAddress ipv6Literal(String literal) {
+        if (literal.contains("%")) {
+            // A zone picks a local interface: only meaningful for link-local addresses, never for a webhook.
+            throw new WebhookTargetRefusedException(Rule.FORM, "its host " + literal + " names a network interface");
+        }
+        try {
+            // In brackets, InetAddress only parses, and fails rather than falling back to a lookup.
+            return InetAddress.getByName("[" + literal + "]");
+        } catch (UnknownHostException e) {
+            throw new WebhookTargetRefusedException(Rule.FORM, "its host " + literal + " is not a valid IPv6 address");
+        }
+    }
+
+    /**
+     * Reads an IPv4 address the way inet_aton, curl and browsers do: one to four parts, each decimal, octal
+     * (leading 0) or hex (0x), the last part filling the remaining bytes. So 127.1, 0x7f.1 and 2130706433 are
+     * all 127.0.0.1.
+     */
+    static Optional<InetAddress> legacyIpv4(String host) {
+        String[] parts = host.split("\\.", -1);
+        if (parts.length > 4) {
+            return Optional.empty();
+        }
+        long[] values = new long[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            String part = parts[i];
+            int radix = 10;
+            if (part.startsWith("0x")) {
+                part = part.substring(2);
+                radix = 16;
+            } else if (part.length() > 1 && part.startsWith("0")) {
+                part = part.substring(1);
+                radix = 8;
+            }
+            if (part.isEmpty() && radix == 16) {
+                part = "0";
+            }
+            if (part.isEmpty() || part.length() > 12 || !part.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+                return Optional.empty();
+            }
+            try {
+                values[i] = Long.parseLong(part, radix);
+            } catch (NumberFormatException e) {
+                return Optional.empty();
+            }
+        }
+        long address = 0;
+        for (int i = 0; i < values.length - 1; i++) {
+            if (values[i] > 255) {
+                return Optional.empty();
+            }
+            address |= values[i] << (8 * (3 - i));
+        }
+        long last = values[values.length - 1];
+        if (last >= 1L << (8 * (5 - values.length))) {
+            return Optional.empty();
+        }
+        address |= last;
+        byte[] bytes = {(byte) (address >>> 24), (byte) (address >>> 16), (byte) (address >>> 8), (byte) address};
+        try {
+            return Optional.of(InetAddress.getByAddress(bytes));
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
