@@ -87,10 +87,10 @@ public final class RunningPolls {
                     finisher.finish(task, finisher.failed(task, TaskErrors.UPSTREAM_MISSING_RESULT,
                             "The upstream reported success without a video URL."));
                 } else {
-                    finisher.finish(task, finisher.completed(task, view));
+                    finisher.finish(task, finisher.completed(task, view), view.endedMs());
                 }
             }
-            case FAILED -> finisher.finish(task, finisher.failed(task, view.error()));
+            case FAILED -> finisher.finish(task, finisher.failed(task, view.error()), view.endedMs());
             case CANCELLED -> finisher.finish(task, finisher.failed(task, TaskErrors.CANCELLED,
                     "The task was cancelled upstream."));
             case GONE -> finisher.finish(task, finisher.failed(task, TaskErrors.UPSTREAM_TASK_NOT_FOUND, gone(task)));

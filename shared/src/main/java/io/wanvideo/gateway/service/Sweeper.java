@@ -15,7 +15,9 @@ import io.wanvideo.gateway.upstream.Upstreams;
 import io.wanvideo.gateway.upstream.VideoUpstream;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -84,7 +86,9 @@ public final class Sweeper {
         int resumed = health.probePaused().size();
         int started = 0;
         for (String pool : VideoModel.slotPools()) {
-            accounts.recordCapacity(pool, upstreams.totalSlots());
+            Map<String, Integer> slots = new LinkedHashMap<>();
+            upstreams.all().forEach(a -> slots.put(a.account(), a.limits().slotsPerPool()));
+            accounts.recordCapacity(pool, slots);
             started += finisher.scheduler().fill(pool, null);
         }
         Report report = new Report(started, requeued, timedOut, expired, effects, resumed);

@@ -73,13 +73,18 @@ final class Transactions {
 
     /** Strongly consistent reads of many items by primary key; missing items are absent from the answer. */
     Map<String, Map<String, AttributeValue>> getAll(String table, List<String> pks) {
+        return getAll(table, pks, true);
+    }
+
+    /** Reads of many items by primary key, strongly consistent or at half the cost; missing items are absent. */
+    Map<String, Map<String, AttributeValue>> getAll(String table, List<String> pks, boolean consistent) {
         Map<String, Map<String, AttributeValue>> found = new HashMap<>();
         for (int from = 0; from < pks.size(); from += 100) {
             List<Map<String, AttributeValue>> keys = new ArrayList<>();
             for (String pk : pks.subList(from, Math.min(pks.size(), from + 100))) {
                 keys.add(Map.of(TaskTable.PK, AttributeValue.fromS(pk)));
             }
-            Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder().keys(keys).consistentRead(true).build());
+            Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder().keys(keys).consistentRead(consistent).build());
             for (int attempt = 1; !request.isEmpty(); attempt++) {
                 Map<String, KeysAndAttributes> pending = request;
                 BatchGetItemResponse response = dynamo.batchGetItem(b -> b.requestItems(pending));

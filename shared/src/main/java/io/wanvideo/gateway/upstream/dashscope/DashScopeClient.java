@@ -180,7 +180,25 @@ public final class DashScopeClient implements VideoUpstream {
             error = new TaskError(code != null ? code : TaskErrors.UPSTREAM_FAILED,
                     message != null ? message : "DashScope reported the task failed without a reason.");
         }
-        return new UpstreamTask(upstreamTaskId, state, status, error, text(output, "video_url"), usage(body.get("usage")));
+        return new UpstreamTask(upstreamTaskId, state, status, error, text(output, "video_url"), usage(body.get("usage")),
+                endTime(text(output, "end_time")));
+    }
+
+    /**
+     * DashScope's {@code end_time}, "2025-09-18 10:12:37.114" with no zone: China Standard Time (UTC+8), the zone of
+     * both the Beijing and the Singapore region's task times. Null when absent or in another shape: it only feeds
+     * the detection-delay statistic, never a task's state.
+     */
+    static Long endTime(String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return java.time.LocalDateTime.parse(text.trim().replace(' ', 'T')).toInstant(java.time.ZoneOffset.ofHours(8))
+                    .toEpochMilli();
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
     }
 
     /** DashScope's task_status values, in the gateway's words. */

@@ -17,6 +17,7 @@ import io.wanvideo.gateway.auth.Authenticator;
 import io.wanvideo.gateway.config.Env;
 import io.wanvideo.gateway.config.GatewaySettings;
 import io.wanvideo.gateway.config.GatewayTable;
+import io.wanvideo.gateway.service.GatewayStats;
 import io.wanvideo.gateway.service.ListVideos;
 import io.wanvideo.gateway.service.LookupVideo;
 import io.wanvideo.gateway.service.ModelCatalogue;
@@ -27,7 +28,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Every read of the API: a video, the list, its content, the model catalogue, the OpenAPI document. Also the
+ * Every read of the API: a video, the list, its content, the model catalogue, the OpenAPI document, the statistics;
+ * and the playground page that shows them ({@link PlaygroundPage}). Also the
  * API's $default route: every request no other route takes lands here and is answered with the public error
  * body (404 unknown route, 405 wrong method, 400 for the OpenAI operations Wan does not offer) rather than API
  * Gateway's own.
@@ -72,6 +74,11 @@ public final class ApiGatewayGetVideoHandler implements RequestHandler<APIGatewa
             tenant(request);
             return new ApiResponse(200, new ApiResponse.Raw("application/json; charset=utf-8", OpenApiDocument.text()), Map.of());
         });
+        GatewayStats stats = new GatewayStats(table.tasks(), table.accountStates(), table.clock());
+        handlers.put("GET /v1/stats", (request, path) -> ApiResponse.ok(stats.report(authenticator.caller(request))));
+        PlaygroundPage page = new PlaygroundPage(env);
+        handlers.put("GET /", (request, path) -> page.index());
+        handlers.put("GET /assets/{file}", (request, path) -> page.asset(path.get("file")));
         handlers.put("POST /v1/videos/{id}/remix", (request, path) -> {
             throw UnsupportedOperations.remix();
         });
