@@ -168,7 +168,8 @@ class TemplateTest {
         AwsCallRecorder.actingAs("setup");
         String key = EventLoader.loadApiGatewayHttpEvent(Repository.path("events/submit-r2v.json")).getHeaders()
                 .get("authorization").substring("Bearer ".length());
-        new DynamoApiKeyStore(aws.dynamo(), table).put(ApiKeys.hash(key), io.wanvideo.gateway.store.ApiKeyStore.ApiKeyRecord.of("tenant-example"));
+        // An operator's key: GET /v1/stats then reads everything it can (the pool's counters too).
+        new DynamoApiKeyStore(aws.dynamo(), table).put(ApiKeys.hash(key), io.wanvideo.gateway.store.ApiKeyStore.ApiKeyRecord.operator("tenant-example"));
 
         AwsCallRecorder.actingAs("SubmitFunction");
         RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> submit = handler("SubmitFunction");
@@ -206,7 +207,7 @@ class TemplateTest {
         assertThat(found.getStatusCode()).as(found.getBody()).isEqualTo(200);
         assertThat(Json.tree(found.getBody()).get("status").asText()).isEqualTo("completed");
         // The other reads: the list, the content link, the catalogue.
-        for (String path : List.of("/v1/videos", "/v1/videos/" + id + "/content", "/v1/models")) {
+        for (String path : List.of("/v1/videos", "/v1/videos/" + id + "/content", "/v1/models", "/v1/stats", "/")) {
             APIGatewayV2HTTPEvent read = EventLoader.loadApiGatewayHttpEvent(Repository.path("events/get-video.json"));
             read.setPathParameters(null);
             read.setRawPath(path);
@@ -316,6 +317,8 @@ class TemplateTest {
                 "SubmitFunction dynamodb:DeleteItem {\"Fn::GetAtt\":[\"TasksTable\",\"Arn\"]}",
                 "PollerFunction sqs:ReceiveMessage {\"Fn::GetAtt\":[\"PollDeadLetterQueue\",\"Arn\"]}",
                 "StatusFunction dynamodb:GetItem {\"Fn::GetAtt\":[\"TasksTable\",\"Arn\"]}",
+                "StatusFunction dynamodb:BatchGetItem {\"Fn::GetAtt\":[\"TasksTable\",\"Arn\"]}",
+                "StatusFunction dynamodb:Query {\"Fn::Sub\":\"${TasksTable.Arn}/index/fair-queue\"}",
                 "PollerFunction s3:PutObject {\"Fn::Sub\":\"${MediaBucket.Arn}/*\"}",
                 "SubmitFunction s3:DeleteObject {\"Fn::Sub\":\"${MediaBucket.Arn}/*\"}");
     }

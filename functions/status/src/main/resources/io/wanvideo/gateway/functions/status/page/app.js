@@ -428,7 +428,9 @@ async function pollTasks() {
     const open = [...tasks.values()].filter((e) => !finished(e.video.status));
     await Promise.all(open.map(async (entry) => {
       try {
-        upsertTask(await api(`/v1/videos/${encodeURIComponent(entry.video.id)}`), false);
+        const video = await api(`/v1/videos/${encodeURIComponent(entry.video.id)}`);
+        // Deleted or cancelled while this answer was on its way: it stays gone.
+        if (tasks.has(video.id)) upsertTask(video, false);
       } catch (e) {
         if (e.status === 404) dropTask(entry.video.id);
       }
@@ -504,11 +506,15 @@ function line(values, label, unit, from, to, cls = 'line') {
   const chart = svg('svg', { viewBox: `0 0 ${(n - 1) * 4} 40`, preserveAspectRatio: 'none', class: 'chart', role: 'img',
     'aria-label': `${label}: ${known.length ? `latest ${known[known.length - 1]} ${unit}, highest ${Math.max(...known)} ${unit}` : 'no data yet'}` });
   let d = '';
+  const has = (i) => i >= 0 && i < values.length && values[i] !== null && values[i] !== undefined;
   values.forEach((v, i) => {
-    if (v === null || v === undefined) return;
+    if (!has(i)) return;
     const x = i * 4;
-    const y = 39 - (v / max) * 37;
-    d += `${d && values[i - 1] !== null && values[i - 1] !== undefined ? 'L' : 'M'}${x.toFixed(1)},${y.toFixed(1)} `;
+    const y = (39 - (v / max) * 37).toFixed(1);
+    if (has(i - 1)) d += `L${x},${y} `;
+    // A point with no neighbour is drawn as a short dash, so a lone minute still shows.
+    else if (!has(i + 1)) d += `M${Math.max(0, x - 2)},${y} L${x + (x === 0 ? 2 : 0)},${y} `;
+    else d += `M${x},${y} `;
   });
   if (d) chart.append(svg('path', { d, class: cls, 'vector-effect': 'non-scaling-stroke' }));
   return chartBox(label, chart, `max ${Math.round(max * 100) / 100} ${unit}`, from, to);
