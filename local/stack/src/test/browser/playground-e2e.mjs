@@ -135,7 +135,16 @@ try {
   await waiting.waitFor({ state: 'detached' });
   check('Cancel removes a waiting task, and the API no longer has it', (await api(`/v1/videos/${waitingId}`)).status === 404);
 
-  // ------------------------------------------------------------ a refused request: the error at its field
+  // ------------------------------------------------------------ refused requests: each error at its field
+  await reference.locator('input.slot-url').fill('ftp://example.com/character.png');
+  const badUrl = page.waitForResponse((r) => r.url() === `${BASE}/v1/videos` && r.request().method() === 'POST');
+  await page.click('#create');
+  const urlError = JSON.parse(await (await badUrl).text()).error;
+  const atUrl = reference.locator('[data-error-for="media[0].url"]');
+  await atUrl.waitFor();
+  check('a refused media URL is shown in its media slot', urlError.param === 'media[0].url'
+    && (await atUrl.innerText()).includes(urlError.message)
+    && await reference.locator('input.slot-url').getAttribute('aria-invalid') === 'true', JSON.stringify(urlError));
   await reference.locator('select.slot-type').selectOption('reference_video');
   await reference.locator('input.slot-url').fill('https://example.com/walk.mp4');
   await page.fill('#prompt', 'Video 1 dances for a long time');
@@ -151,6 +160,7 @@ try {
   check('the error is shown next to the seconds field', (await shown.innerText()).includes(error.message), await shown.innerText());
   check('the seconds field is marked invalid, described by the error, and focused',
     await page.locator('#seconds').evaluate((f) => f.getAttribute('aria-invalid') === 'true'
+      && document.querySelectorAll('[aria-invalid]').length === 1
       && (f.getAttribute('aria-describedby') || '').includes(f.closest('.field').querySelector('.field-error').id)
       && document.activeElement === f));
   check('no task was added for the refused request', await page.locator('.task').count() === 2);
@@ -209,10 +219,10 @@ try {
     requests.filter((r) => !r.url().startsWith(BASE)).map((r) => `${r.resourceType()} ${r.url()}`).join(' '));
   const violations = await page.evaluate(() => window.policyViolations);
   check('nothing on the page broke its Content-Security-Policy', violations.length === 0, violations.join(' | '));
-  // The browser logs each refused call (the two 400s above) as a failed load; anything else is the page's fault.
+  // The browser logs each refused call (the three 400s above) as a failed load; anything else is the page's fault.
   const unexpected = consoleErrors.filter((m) => !/^Failed to load resource: the server responded with a status of 400/.test(m));
-  check('no console errors but the two refused calls', unexpected.length === 0
-    && consoleErrors.length - unexpected.length === 2, consoleErrors.join(' | '));
+  check('no console errors but the three refused calls', unexpected.length === 0
+    && consoleErrors.length - unexpected.length === 3, consoleErrors.join(' | '));
 } catch (e) {
   check('the run finished', false, e.stack || String(e));
   try {
