@@ -51,7 +51,7 @@ public record LocalOptions(
     /** Variables that replace an embedded service with an external one. */
     private static final List<String> AWS_SETTINGS = List.of("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB",
             "AWS_ENDPOINT_URL_SQS", "AWS_ENDPOINT_URL_S3", "AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
-            "AWS_SESSION_TOKEN", "AWS_PROFILE", "TABLE_NAME", "QUEUE_URL", "DEAD_LETTER_QUEUE_URL", "RESULTS_BUCKET");
+            "AWS_SESSION_TOKEN", "AWS_PROFILE", "TABLE_NAME", "QUEUE_URL", "DEAD_LETTER_QUEUE_URL", "MEDIA_BUCKET");
 
     public static LocalOptions parse(Map<String, String> env, String[] args) {
         int port = integer(env, "PORT", 3000);
@@ -134,7 +134,7 @@ public record LocalOptions(
               --data DIR   keep tasks and stored objects in DIR across restarts (or DATA_DIR); default: in memory
               --port PORT  API port on 127.0.0.1 (or PORT); default 3000, simulator on PORT+1 (or SIM_PORT)
             environment: LOCAL_API_KEYS, DASHSCOPE_API_KEY, DASHSCOPE_BASE_URL, SIM_PENDING_SECONDS, SIM_RUN_SECONDS,
-                         AWS_ENDPOINT_URL (LocalStack), TABLE_NAME + QUEUE_URL + DEAD_LETTER_QUEUE_URL + RESULTS_BUCKET
+                         AWS_ENDPOINT_URL (LocalStack), TABLE_NAME + QUEUE_URL + DEAD_LETTER_QUEUE_URL + MEDIA_BUCKET
                          (real AWS);
                          see README.md, "Run it locally".""";
 

@@ -64,7 +64,7 @@ class LambdaJarsIT {
 
     @Test
     void eachJarCarriesOnlyWhatItsFunctionUses() throws Exception {
-        Map<String, List<String>> needs = Map.of("submit", List.of(SQS, S3, MIME4J), "status", List.of(S3),
+        Map<String, List<String>> needs = Map.of("submit", List.of(SQS, S3, MIME4J, SECRETS, SSM), "status", List.of(S3),
                 "poller", List.of(SQS, S3, SECRETS, SSM, JETTY, SLF4J_TO_LOG4J));
         for (var entry : needs.entrySet()) {
             try (JarFile jar = new JarFile(jar(entry.getKey()).toFile())) {

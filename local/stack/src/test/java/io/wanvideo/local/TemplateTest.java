@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.wanvideo.dashscope.simulator.DashScopeSimulator;
 import io.wanvideo.dashscope.simulator.SimulatorSettings;
+import io.wanvideo.gateway.api.ApiRoutes;
 import io.wanvideo.gateway.auth.ApiKeys;
 import io.wanvideo.gateway.config.Env;
 import io.wanvideo.gateway.json.Json;
@@ -58,7 +59,7 @@ class TemplateTest {
     private static final Set<String> NOT_FROM_TEMPLATE = Set.of("AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
             "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL_SQS",
             "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL_SECRETS_MANAGER", "AWS_ENDPOINT_URL_SSM", "DASHSCOPE_API_KEY",
-            "DASHSCOPE_ACCOUNTS", "LOCAL_NETWORK_TARGETS");
+            "DASHSCOPE_ACCOUNTS", "LOCAL_NETWORK_TARGETS", "LOCAL_WEBHOOK_SECRET");
     /** Read by the JVM, not by our code. */
     private static final Set<String> FOR_THE_RUNTIME = Set.of("JAVA_TOOL_OPTIONS");
 
@@ -67,6 +68,7 @@ class TemplateTest {
     private static final LocalAws aws = LocalAws.get();
     private static DashScopeSimulator sim;
     private static String table;
+    private static String bucket;
     private static LocalAws.Queues queues;
     private static String pollQueueArn;
     private static final Map<String, Env> envs = new LinkedHashMap<>();
@@ -77,6 +79,7 @@ class TemplateTest {
         resources = template.get("Resources");
         sim = DashScopeSimulator.start(SimulatorSettings.defaults().withTiming(0, 0.5, 0.5));
         table = aws.newTable();
+        bucket = aws.newBucket();
         queues = aws.newQueues(5, 360);
         pollQueueArn = aws.sqs().getQueueAttributes(g -> g.queueUrl(queues.pollQueueUrl())
                 .attributeNamesWithStrings("QueueArn")).attributesAsStrings().get("QueueArn");
@@ -119,6 +122,7 @@ class TemplateTest {
             String ref = value.get("Ref").asText();
             return switch (ref) {
                 case "TasksTable" -> table;
+                case "MediaBucket" -> bucket;
                 case "PollQueue" -> queues.pollQueueUrl();
                 case "PollDeadLetterQueue" -> queues.deadLetterQueueUrl();
                 // The one substitution: the simulator stands in for DashScope.
@@ -145,6 +149,7 @@ class TemplateTest {
 
     private static Env environmentFor(String logicalId) {
         Map<String, String> env = new HashMap<>(aws.endpoints());
+        env.putAll(aws.s3Environment(null));
         templateVariables(logicalId).forEach((name, value) -> env.put(name, resolve(value)));
         env.put("DASHSCOPE_API_KEY", "sk-test");
         Env e = new Env(env);
@@ -177,7 +182,8 @@ class TemplateTest {
         DynamoTaskStore store = new DynamoTaskStore(aws.dynamo(), table, Duration.ofDays(1));
         aws.sqs().sendMessage(s -> s.queueUrl(queues.pollQueueUrl()).messageBody(Json.write(TaskMessage.sweep())));
         long deadline = System.currentTimeMillis() + 30_000;
-        while (!store.find(id).orElseThrow().state().terminal()) {
+        // Until the task has ended and its video has been copied (the step after its end).
+        while (!store.find(id).orElseThrow().state().terminal() || store.find(id).orElseThrow().result().isPending()) {
             assertThat(System.currentTimeMillis()).isLessThan(deadline);
             deliver(poller, queues.pollQueueUrl(), pollQueueArn);
         }
@@ -199,6 +205,25 @@ class TemplateTest {
         APIGatewayV2HTTPResponse found = status.handleRequest(lookup, null);
         assertThat(found.getStatusCode()).as(found.getBody()).isEqualTo(200);
         assertThat(Json.tree(found.getBody()).get("status").asText()).isEqualTo("completed");
+        // The other reads: the list, the content link, the catalogue.
+        for (String path : List.of("/v1/videos", "/v1/videos/" + id + "/content", "/v1/models")) {
+            APIGatewayV2HTTPEvent read = EventLoader.loadApiGatewayHttpEvent(Repository.path("events/get-video.json"));
+            read.setPathParameters(null);
+            read.setRawPath(path);
+            APIGatewayV2HTTPResponse answer = status.handleRequest(read, null);
+            assertThat(answer.getStatusCode()).as(path + " " + answer.getBody()).isIn(200, 302);
+        }
+        // And the writes' other half: a task deleted while it waits, and one deleted once finished.
+        AwsCallRecorder.actingAs("SubmitFunction");
+        String waiting = Json.tree(submit.handleRequest(EventLoader.loadApiGatewayHttpEvent(Repository.path(
+                "events/submit-r2v.json")), null).getBody()).get("id").asText();
+        for (String deleted : List.of(waiting, id)) {
+            APIGatewayV2HTTPEvent delete = EventLoader.loadApiGatewayHttpEvent(Repository.path("events/delete-video.json"));
+            delete.setPathParameters(Map.of("id", deleted));
+            delete.setRawPath("/v1/videos/" + deleted);
+            APIGatewayV2HTTPResponse answer = submit.handleRequest(delete, null);
+            assertThat(answer.getStatusCode()).as(answer.getBody()).isEqualTo(200);
+        }
         AwsCallRecorder.actingAs("none");
     }
 
@@ -286,18 +311,26 @@ class TemplateTest {
         assertThat(checked).contains(
                 "SubmitFunction dynamodb:PutItem {\"Fn::GetAtt\":[\"TasksTable\",\"Arn\"]}",
                 "SubmitFunction sqs:SendMessage {\"Fn::GetAtt\":[\"PollQueue\",\"Arn\"]}",
-                "PollerFunction dynamodb:Query {\"Fn::Sub\":\"${TasksTable.Arn}/index/*\"}",
+                "PollerFunction dynamodb:Query {\"Fn::Sub\":\"${TasksTable.Arn}/index/fair-queue\"}",
+                "StatusFunction dynamodb:Query {\"Fn::Sub\":\"${TasksTable.Arn}/index/by-tenant\"}",
+                "SubmitFunction dynamodb:DeleteItem {\"Fn::GetAtt\":[\"TasksTable\",\"Arn\"]}",
                 "PollerFunction sqs:ReceiveMessage {\"Fn::GetAtt\":[\"PollDeadLetterQueue\",\"Arn\"]}",
-                "StatusFunction dynamodb:GetItem {\"Fn::GetAtt\":[\"TasksTable\",\"Arn\"]}");
+                "StatusFunction dynamodb:GetItem {\"Fn::GetAtt\":[\"TasksTable\",\"Arn\"]}",
+                "PollerFunction s3:PutObject {\"Fn::Sub\":\"${MediaBucket.Arn}/*\"}",
+                "SubmitFunction s3:DeleteObject {\"Fn::Sub\":\"${MediaBucket.Arn}/*\"}");
     }
 
     private static JsonNode templateResourceFor(AwsCallRecorder.Call call) {
         JsonNodeFactory f = JsonNodeFactory.instance;
         if (table.equals(call.resource())) {
             if (call.index() != null) {
-                return f.objectNode().put("Fn::Sub", "${TasksTable.Arn}/index/*");
+                return f.objectNode().put("Fn::Sub", "${TasksTable.Arn}/index/" + call.index());
             }
             return getAtt("TasksTable");
+        }
+        if (bucket.equals(call.resource())) {
+            // Object operations are granted on the bucket's objects.
+            return f.objectNode().put("Fn::Sub", "${MediaBucket.Arn}/*");
         }
         if (queues.pollQueueUrl().equals(call.resource())) {
             return getAtt("PollQueue");
@@ -306,6 +339,13 @@ class TemplateTest {
             return getAtt("PollDeadLetterQueue");
         }
         throw new AssertionError(call + " touches something the template does not declare");
+    }
+
+    /** An index's ARN as a grant on every index of the table covers it. */
+    private static JsonNode anyIndex(JsonNode resource) {
+        String sub = resource.path("Fn::Sub").asText("");
+        return sub.startsWith("${TasksTable.Arn}/index/")
+                ? JsonNodeFactory.instance.objectNode().put("Fn::Sub", "${TasksTable.Arn}/index/*") : resource;
     }
 
     private static JsonNode getAtt(String logicalId) {
@@ -322,7 +362,7 @@ class TemplateTest {
             for (JsonNode statement : policy.at("/PolicyDocument/Statement")) {
                 boolean allows = statement.get("Effect").asText().equals("Allow")
                         && contains(statement.get("Action"), new TextNode(action))
-                        && contains(statement.get("Resource"), resource);
+                        && (contains(statement.get("Resource"), resource) || contains(statement.get("Resource"), anyIndex(resource)));
                 if (allows) {
                     return true;
                 }
@@ -411,8 +451,9 @@ class TemplateTest {
             });
         }
         Set<String> local = new TreeSet<>();
-        LocalGateway.ROUTES.forEach(r -> local.add(r.method() + " " + r.path() + " " + r.function()));
-        local.add("$default " + LocalGateway.DEFAULT_ROUTE_FUNCTION);
+        ApiRoutes.ALL.stream().filter(r -> !r.viaDefault())
+                .forEach(r -> local.add(r.method() + " " + r.template() + " " + r.function()));
+        local.add("$default " + ApiRoutes.DEFAULT_FUNCTION);
         assertThat(local).isEqualTo(declared);
     }
 

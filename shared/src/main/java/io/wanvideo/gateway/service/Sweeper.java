@@ -6,6 +6,7 @@ import io.wanvideo.gateway.model.VideoModel;
 import io.wanvideo.gateway.model.VideoTask;
 import io.wanvideo.gateway.queue.TaskMessage;
 import io.wanvideo.gateway.queue.TaskQueue;
+import io.wanvideo.gateway.store.AccountStates;
 import io.wanvideo.gateway.store.BacklogEntry;
 import io.wanvideo.gateway.store.FairShare;
 import io.wanvideo.gateway.store.StaleTaskException;
@@ -36,16 +37,18 @@ public final class Sweeper {
     private final Upstreams upstreams;
     private final TaskFinisher finisher;
     private final AccountHealth health;
+    private final AccountStates accounts;
     private final PollerSettings settings;
     private final Clock clock;
 
     public Sweeper(TaskStore store, TaskQueue queue, Upstreams upstreams, TaskFinisher finisher, AccountHealth health,
-            PollerSettings settings, Clock clock) {
+            AccountStates accounts, PollerSettings settings, Clock clock) {
         this.store = store;
         this.queue = queue;
         this.upstreams = upstreams;
         this.finisher = finisher;
         this.health = health;
+        this.accounts = accounts;
         this.settings = settings;
         this.clock = clock;
     }
@@ -81,6 +84,7 @@ public final class Sweeper {
         int resumed = health.probePaused().size();
         int started = 0;
         for (String pool : VideoModel.slotPools()) {
+            accounts.recordCapacity(pool, upstreams.totalSlots());
             started += finisher.scheduler().fill(pool, null);
         }
         Report report = new Report(started, requeued, timedOut, expired, effects, resumed);

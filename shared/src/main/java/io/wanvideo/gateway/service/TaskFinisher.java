@@ -32,17 +32,22 @@ public final class TaskFinisher {
     private final SlotScheduler scheduler;
     private final PriceTable prices;
     private final boolean copyResults;
+    private final TaskObjects objects;
     private final PollerSettings settings;
     private final Clock clock;
 
-    /** @param copyResults whether completed videos are copied into the gateway's storage */
+    /**
+     * @param copyResults whether completed videos are copied into the gateway's storage
+     * @param objects     the task's stored inputs, removed once it has ended
+     */
     public TaskFinisher(TaskStore store, TaskQueue queue, SlotScheduler scheduler, PriceTable prices, boolean copyResults,
-            PollerSettings settings, Clock clock) {
+            TaskObjects objects, PollerSettings settings, Clock clock) {
         this.store = store;
         this.queue = queue;
         this.scheduler = scheduler;
         this.prices = prices;
         this.copyResults = copyResults;
+        this.objects = objects;
         this.settings = settings;
         this.clock = clock;
     }
@@ -70,6 +75,8 @@ public final class TaskFinisher {
             LOG.info("task {} failed: {} {}", terminal.id(), terminal.error().code(), terminal.error().message());
         }
         queueAfterCompletion(terminal);
+        // The upstream has fetched the inputs (or never will): they are not needed any more.
+        objects.deleteInputs(terminal);
         if (current.state().holdsSlot()) {
             scheduler.fill(terminal.pool(), null);
         }

@@ -16,6 +16,15 @@ public interface AccountStates {
 
     void resume(String account);
 
+    /**
+     * Records how many slots a pool has over all accounts, as the poller's configuration says: the read-only
+     * functions, which do not read that configuration, show it in the model catalogue.
+     */
+    void recordCapacity(String pool, int slots);
+
+    /** The pool's slots as last recorded, if ever. */
+    java.util.Optional<Integer> capacity(String pool);
+
     /** @param paused whether dispatch to the account is paused; the rest says why and when to look again */
     record AccountStatus(String account, boolean paused, String reason, Long pausedSinceMs, Long probeAfterMs) {}
 }

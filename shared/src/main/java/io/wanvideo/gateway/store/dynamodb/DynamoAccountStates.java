@@ -10,6 +10,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 /** {@link AccountStates} as items {@code account#<name>} in the task table. */
 public final class DynamoAccountStates implements AccountStates {
     private static final String PREFIX = "account#";
+    private static final String CAPACITY_PREFIX = "capacity#";
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -46,6 +47,28 @@ public final class DynamoAccountStates implements AccountStates {
                         "#probe", "probe_after_ms"))
                 .expressionAttributeValues(Map.of(":true", AttributeValue.fromBool(true),
                         ":reason", AttributeValue.fromS(reason), ":now", TaskItems.n(nowMs), ":probe", TaskItems.n(probeAfterMs))));
+    }
+
+    @Override
+    public void recordCapacity(String pool, int slots) {
+        // Only when it changed: the sweep records it every minute, and most minutes nothing changed.
+        try {
+            dynamo.updateItem(u -> u.tableName(table).key(Map.of(TaskTable.PK, AttributeValue.fromS(CAPACITY_PREFIX + pool)))
+                    .updateExpression("SET #slots = :slots")
+                    .conditionExpression("attribute_not_exists(#slots) OR #slots <> :slots")
+                    .expressionAttributeNames(Map.of("#slots", "slots"))
+                    .expressionAttributeValues(Map.of(":slots", TaskItems.n(slots))));
+        } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException unchanged) {
+            // already recorded
+        }
+    }
+
+    @Override
+    public java.util.Optional<Integer> capacity(String pool) {
+        Map<String, AttributeValue> item = dynamo.getItem(g -> g.tableName(table)
+                .key(Map.of(TaskTable.PK, AttributeValue.fromS(CAPACITY_PREFIX + pool)))).item();
+        return item == null || !item.containsKey("slots") ? java.util.Optional.empty()
+                : java.util.Optional.of(Integer.valueOf(item.get("slots").n()));
     }
 
     @Override

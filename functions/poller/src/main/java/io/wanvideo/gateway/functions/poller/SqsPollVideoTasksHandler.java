@@ -13,9 +13,20 @@ import io.wanvideo.gateway.json.Json;
 import io.wanvideo.gateway.queue.TaskMessage;
 import io.wanvideo.gateway.queue.sqs.SqsTaskQueue;
 import io.wanvideo.gateway.schedule.PollPlanner;
-import io.wanvideo.gateway.service.AfterCompletion;
+import io.wanvideo.gateway.config.WebhookSecretSources;
+import io.wanvideo.gateway.queue.TaskQueue;
+import io.wanvideo.gateway.schedule.GenerationTimeModel;
+import io.wanvideo.gateway.service.AfterCompletionSteps;
 import io.wanvideo.gateway.service.InputLinks;
+import io.wanvideo.gateway.service.MediaStorage;
 import io.wanvideo.gateway.service.Poller;
+import io.wanvideo.gateway.service.ResultLinks;
+import io.wanvideo.gateway.service.TaskObjects;
+import io.wanvideo.gateway.service.VideoViews;
+import io.wanvideo.gateway.webhook.WebhookSender;
+import io.wanvideo.gateway.webhook.WebhookTargets;
+import java.util.Optional;
+import java.util.function.Supplier;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,17 +55,46 @@ public final class SqsPollVideoTasksHandler implements RequestHandler<SQSEvent, 
 
     public SqsPollVideoTasksHandler(Env env) {
         GatewayTable table = GatewayTable.connect(env, Clock.systemUTC());
-        this.poller = new Poller(new Poller.Parts(table.tasks(),
-                new SqsTaskQueue(SqsClients.create(env), env.required("QUEUE_URL")),
-                GatewaySettings.upstreams(env, new SecretReader(env), table.clock()), table.rateGate(), table.accountStates(),
-                GatewaySettings.generationTimes(env), new PollPlanner(), GatewaySettings.poller(env),
-                GatewaySettings.prices(env), InputLinks.NONE, AfterCompletion.NONE, table.clock()));
+        TaskQueue queue = new SqsTaskQueue(SqsClients.create(env), env.required("QUEUE_URL"));
+        SecretReader secrets = new SecretReader(env);
+        GenerationTimeModel times = GatewaySettings.generationTimes(env);
+        Optional<MediaStorage> media = GatewaySettings.mediaStorage(env);
+        VideoViews views = new VideoViews(times, media.<ResultLinks>map(m -> m).orElse(ResultLinks.NONE),
+                GatewaySettings.resultRetention(env), table.clock());
+        WebhookTargets targets = GatewaySettings.webhookTargets(env);
+        // Jetty's client is built on the first delivery: a poller that never delivers never loads it.
+        Supplier<WebhookSender> sender = memoized(() -> new WebhookSender(targets));
+        AfterCompletionSteps afterCompletion = new AfterCompletionSteps(table.tasks(), queue,
+                GatewaySettings.copyResults(env) ? media.map(MediaStorage::store).orElse(null) : null,
+                WebhookSecretSources.from(env, secrets, table.clock()), (url, event) -> sender.get().deliver(url, event),
+                views, new AfterCompletionSteps.Schedules(AfterCompletionSteps.Schedules.DEFAULT.copyRetries(),
+                        AfterCompletionSteps.Schedules.DEFAULT.copyLimit(), GatewaySettings.webhookRetries(env)),
+                table.clock());
+        this.poller = new Poller(new Poller.Parts(table.tasks(), queue,
+                GatewaySettings.upstreams(env, secrets, table.clock()), table.rateGate(), table.accountStates(), times,
+                new PollPlanner(), GatewaySettings.poller(env), GatewaySettings.prices(env),
+                media.<InputLinks>map(m -> m).orElse(InputLinks.NONE), media.<TaskObjects>map(m -> m).orElse(TaskObjects.NONE),
+                afterCompletion, table.clock()));
         this.deadLetterQueueArn = env.required("DEAD_LETTER_QUEUE_ARN");
         this.workers = Executors.newFixedThreadPool(10, r -> {
             Thread t = new Thread(r, "poller-worker");
             t.setDaemon(true);
             return t;
         });
+    }
+
+    private static <T> Supplier<T> memoized(Supplier<T> make) {
+        return new Supplier<>() {
+            private T value;
+
+            @Override
+            public synchronized T get() {
+                if (value == null) {
+                    value = make.get();
+                }
+                return value;
+            }
+        };
     }
 
     @Override

@@ -5,30 +5,42 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.wanvideo.gateway.api.ApiError;
+import io.wanvideo.gateway.api.ApiErrors;
 import io.wanvideo.gateway.api.ApiGatewayEndpoint;
 import io.wanvideo.gateway.api.ApiRequest;
 import io.wanvideo.gateway.api.ApiResponse;
+import io.wanvideo.gateway.api.ApiRouter;
+import io.wanvideo.gateway.api.ApiRoutes;
+import io.wanvideo.gateway.api.OpenApiDocument;
+import io.wanvideo.gateway.api.UnsupportedOperations;
 import io.wanvideo.gateway.auth.Authenticator;
 import io.wanvideo.gateway.config.Env;
 import io.wanvideo.gateway.config.GatewaySettings;
 import io.wanvideo.gateway.config.GatewayTable;
+import io.wanvideo.gateway.service.ListVideos;
 import io.wanvideo.gateway.service.LookupVideo;
+import io.wanvideo.gateway.service.ModelCatalogue;
 import io.wanvideo.gateway.service.ResultLinks;
 import io.wanvideo.gateway.service.VideoViews;
 import java.time.Clock;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
- * GET /v1/videos/{id}, and the API's $default route: every request no other route takes lands here and is
- * answered with the public error body (404 unknown route, 405 wrong method) rather than API Gateway's own.
+ * Every read of the API: a video, the list, its content, the model catalogue, the OpenAPI document. Also the
+ * API's $default route: every request no other route takes lands here and is answered with the public error
+ * body (404 unknown route, 405 wrong method, 400 for the OpenAI operations Wan does not offer) rather than API
+ * Gateway's own.
  */
 public final class ApiGatewayGetVideoHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
-    private static final Pattern VIDEO = Pattern.compile("/v1/videos/([^/]+)/?");
-    private static final Pattern VIDEOS = Pattern.compile("/v1/videos/?");
+    private static final int DEFAULT_LIMIT = 20;
+    private static final int MAX_LIMIT = 100;
 
     private final Authenticator authenticator;
     private final LookupVideo lookup;
+    private final ListVideos list;
+    private final ModelCatalogue models;
+    private final ApiRouter router;
 
     /** Lambda's constructor: clients are built once, here, during init. */
     public ApiGatewayGetVideoHandler() {
@@ -38,29 +50,81 @@ public final class ApiGatewayGetVideoHandler implements RequestHandler<APIGatewa
     public ApiGatewayGetVideoHandler(Env env) {
         GatewayTable table = GatewayTable.connect(env, Clock.systemUTC());
         this.authenticator = table.authenticator(env);
-        VideoViews views = new VideoViews(GatewaySettings.generationTimes(env), ResultLinks.NONE,
+        VideoViews views = new VideoViews(GatewaySettings.generationTimes(env),
+                GatewaySettings.mediaStorage(env).<ResultLinks>map(m -> m).orElse(ResultLinks.NONE),
                 GatewaySettings.resultRetention(env), table.clock());
         this.lookup = new LookupVideo(table.tasks(), views);
+        this.list = new ListVideos(table.tasks(), lookup, views);
+        this.models = new ModelCatalogue(GatewaySettings.prices(env), table.accountStates());
+        Map<String, ApiRouter.Handler> handlers = new LinkedHashMap<>();
+        handlers.put("GET /v1/videos", (request, path) -> listVideos(request));
+        handlers.put("GET /v1/videos/{id}", (request, path) -> ApiResponse.ok(lookup.find(tenant(request), path.get("id"))));
+        handlers.put("GET /v1/videos/{id}/content", (request, path) -> content(request, path.get("id")));
+        handlers.put("GET /v1/models", (request, path) -> {
+            tenant(request);
+            return ApiResponse.ok(models.all());
+        });
+        handlers.put("GET /v1/models/{id}", (request, path) -> {
+            tenant(request);
+            return ApiResponse.ok(models.find(path.get("id")));
+        });
+        handlers.put("GET /v1/openapi.json", (request, path) -> {
+            tenant(request);
+            return new ApiResponse(200, new ApiResponse.Raw("application/json; charset=utf-8", OpenApiDocument.text()), Map.of());
+        });
+        handlers.put("POST /v1/videos/{id}/remix", (request, path) -> {
+            throw UnsupportedOperations.remix();
+        });
+        handlers.put("POST /v1/videos/edits", (request, path) -> {
+            throw UnsupportedOperations.edits();
+        });
+        handlers.put("POST /v1/videos/extensions", (request, path) -> {
+            throw UnsupportedOperations.extensions();
+        });
+        handlers.put("POST /v1/videos/characters", (request, path) -> {
+            throw UnsupportedOperations.characters();
+        });
+        handlers.put("GET /v1/videos/characters/{id}", (request, path) -> {
+            throw UnsupportedOperations.characters();
+        });
+        this.router = ApiRoutes.routerFor(ApiRoutes.STATUS, handlers);
     }
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        return ApiGatewayEndpoint.respond(event, this::route);
+        return ApiGatewayEndpoint.respond(event, router::route);
     }
 
-    private ApiResponse route(ApiRequest request) {
-        Matcher video = VIDEO.matcher(request.path());
-        if (video.matches()) {
-            if (!request.method().equals("GET")) {
-                throw ApiError.methodNotAllowed(request.method() + " is not supported on /v1/videos/{id}; use GET.");
+    private String tenant(ApiRequest request) {
+        return authenticator.caller(request).tenant();
+    }
+
+    private ApiResponse listVideos(ApiRequest request) {
+        String tenant = tenant(request);
+        String order = request.query("order");
+        if (order != null && !order.equals("asc") && !order.equals("desc")) {
+            throw ApiError.invalidValue("order", "`order` must be asc or desc; got '" + ApiErrors.echo(order) + "'.");
+        }
+        int limit = DEFAULT_LIMIT;
+        String limitText = request.query("limit");
+        if (limitText != null) {
+            if (!limitText.matches("[0-9]{1,4}") || Integer.parseInt(limitText) < 1 || Integer.parseInt(limitText) > MAX_LIMIT) {
+                throw ApiError.invalidValue("limit", "`limit` must be a whole number from 1 to " + MAX_LIMIT + "; got '"
+                        + ApiErrors.echo(limitText) + "'.");
             }
-            String tenant = authenticator.caller(request).tenant();
-            String id = request.pathParameter("id") != null ? request.pathParameter("id") : video.group(1);
-            return ApiResponse.ok(lookup.find(tenant, id));
+            limit = Integer.parseInt(limitText);
         }
-        if (VIDEOS.matcher(request.path()).matches()) {
-            throw ApiError.methodNotAllowed(request.method() + " is not supported on /v1/videos; use POST to create a video.");
+        String after = request.query("after");
+        return ApiResponse.ok(list.list(tenant, after == null || after.isEmpty() ? null : after, limit, !"asc".equals(order)));
+    }
+
+    private ApiResponse content(ApiRequest request, String id) {
+        String tenant = tenant(request);
+        String variant = request.query("variant");
+        if (variant != null && !variant.equals("video")) {
+            throw ApiError.invalidValue("variant", "Only `variant=video` is available: Wan produces no thumbnail or "
+                    + "spritesheet; got '" + ApiErrors.echo(variant) + "'.");
         }
-        throw ApiError.notFound(null, "Unknown route: " + request.method() + " " + request.path() + ".");
+        return ApiResponse.redirect(lookup.content(tenant, id));
     }
 }
