@@ -14,6 +14,8 @@ import io.wanvideo.gateway.json.Json;
 import io.wanvideo.gateway.model.PublicStatus;
 import io.wanvideo.gateway.model.TaskError;
 import io.wanvideo.gateway.model.Usage;
+import io.wanvideo.gateway.service.DeleteVideo;
+import io.wanvideo.gateway.service.ListVideos;
 import io.wanvideo.gateway.testing.ApiDocument;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,6 +70,16 @@ class OpenApiDocumentTest {
     }
 
     @Test
+    void describesExactlyTheRoutesTheGatewayServes() {
+        Set<String> documented = new java.util.TreeSet<>();
+        DOC.api().getPaths().forEach((path, item) -> item.readOperationsMap().keySet()
+                .forEach(method -> documented.add(method + " " + path)));
+        Set<String> served = new java.util.TreeSet<>();
+        ApiRoutes.ALL.forEach(route -> served.add(route.method() + " " + route.template()));
+        assertThat(documented).isEqualTo(served);
+    }
+
+    @Test
     void theSubmitOperationDescribesBothEncodingsAndTheIdempotencyKey() {
         Operation create = DOC.api().getPaths().get("/v1/videos").getPost();
         assertThat(create.getRequestBody().getContent()).containsKeys("application/json", "multipart/form-data");
@@ -107,6 +119,19 @@ class OpenApiDocumentTest {
     void everyStateOfTheVideoObjectIsAsDescribed(String state, VideoObject video) {
         check("GET", VIDEO, request -> ApiResponse.ok(video));
         check("POST", "/v1/videos", request -> ApiResponse.ok(video).withHeader("idempotent-replayed", "true"));
+    }
+
+    @Test
+    void aPageOfTheListAndAnEmptyOneAreAsDescribed() {
+        VideoObject queued = video(PublicStatus.QUEUED, null, null, null);
+        check("GET", "/v1/videos?limit=2", request -> ApiResponse.ok(new ListVideos.Page("list",
+                List.of(queued, video(PublicStatus.COMPLETED, null, new Usage(0, 5, 5, null), null)), queued.id(), queued.id(), true)));
+        check("GET", "/v1/videos?after=video_x&order=asc", request -> ApiResponse.ok(new ListVideos.Page("list", List.of(), null, null, false)));
+    }
+
+    @Test
+    void theDeletedObjectIsAsDescribed() {
+        check("DELETE", VIDEO, request -> ApiResponse.ok(new DeleteVideo.Deleted("video_01m7z2rknssh48bdryt5pfkfg6", "video.deleted", true)));
     }
 
     static Stream<Arguments> errors() {
