@@ -144,6 +144,18 @@ public final class ApiDocument {
         return problems;
     }
 
+    /** {@link #check} for a Lambda handler's answer to an API Gateway event. */
+    public void check(com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent request,
+            com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse response) {
+        Map<String, List<String>> headers = new java.util.HashMap<>();
+        if (response.getHeaders() != null) {
+            response.getHeaders().forEach((name, value) -> headers.put(name, List.of(value)));
+        }
+        String query = request.getRawQueryString();
+        check(request.getRequestContext().getHttp().getMethod(), request.getRawPath()
+                + (query == null || query.isEmpty() ? "" : "?" + query), response.getStatusCode(), headers, response.getBody());
+    }
+
     /** Fails with every problem found, and the response, unless the document describes it. */
     public void check(String method, String path, int status, Map<String, List<String>> headers, String body) {
         List<String> problems = problems(method, path, status, headers, body);
