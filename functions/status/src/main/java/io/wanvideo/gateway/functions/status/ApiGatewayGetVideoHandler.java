@@ -73,18 +73,23 @@ public final class ApiGatewayGetVideoHandler implements RequestHandler<APIGatewa
             return new ApiResponse(200, new ApiResponse.Raw("application/json; charset=utf-8", OpenApiDocument.text()), Map.of());
         });
         handlers.put("POST /v1/videos/{id}/remix", (request, path) -> {
+            tenant(request);
             throw UnsupportedOperations.remix();
         });
         handlers.put("POST /v1/videos/edits", (request, path) -> {
+            tenant(request);
             throw UnsupportedOperations.edits();
         });
         handlers.put("POST /v1/videos/extensions", (request, path) -> {
+            tenant(request);
             throw UnsupportedOperations.extensions();
         });
         handlers.put("POST /v1/videos/characters", (request, path) -> {
+            tenant(request);
             throw UnsupportedOperations.characters();
         });
         handlers.put("GET /v1/videos/characters/{id}", (request, path) -> {
+            tenant(request);
             throw UnsupportedOperations.characters();
         });
         this.router = ApiRoutes.routerFor(ApiRoutes.STATUS, handlers);

@@ -180,4 +180,15 @@ class ApiGatewayGetVideoHandlerTest {
         assertThat(models.get("object").asText()).isEqualTo("list");
         assertThat(models.get("data")).extracting(m -> m.get("id").asText()).containsExactlyInAnyOrder("wan2.7-r2v", "wan2.7-i2v", "wan2.7-i2v-2026-04-25");
     }
+
+    @Test
+    void operationsWanDoesNotOfferStillNeedAKeyAndThenSayWhatToDoInstead() throws Exception {
+        for (String path : java.util.List.of("/v1/videos/" + id + "/remix", "/v1/videos/edits", "/v1/videos/extensions",
+                "/v1/videos/characters")) {
+            assertThat(error(request("POST", path, null), 401).get("code").asText()).as(path).isEqualTo("invalid_api_key");
+            JsonNode refusal = error(request("POST", path, OWNER_KEY), 400);
+            assertThat(refusal.get("code").asText()).as(path).isEqualTo("unsupported_operation");
+        }
+        assertThat(error(request("GET", "/v1/videos/characters/char_1", null), 401).get("code").asText()).isEqualTo("invalid_api_key");
+    }
 }
