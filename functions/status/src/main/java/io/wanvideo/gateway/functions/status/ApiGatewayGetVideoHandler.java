@@ -80,18 +80,23 @@ public final class ApiGatewayGetVideoHandler implements RequestHandler<APIGatewa
         handlers.put("GET /", (request, path) -> page.index());
         handlers.put("GET /assets/{file}", (request, path) -> page.asset(path.get("file")));
         handlers.put("POST /v1/videos/{id}/remix", (request, path) -> {
+            tenant(request);
             throw UnsupportedOperations.remix();
         });
         handlers.put("POST /v1/videos/edits", (request, path) -> {
+            tenant(request);
             throw UnsupportedOperations.edits();
         });
         handlers.put("POST /v1/videos/extensions", (request, path) -> {
+            tenant(request);
             throw UnsupportedOperations.extensions();
         });
         handlers.put("POST /v1/videos/characters", (request, path) -> {
+            tenant(request);
             throw UnsupportedOperations.characters();
         });
         handlers.put("GET /v1/videos/characters/{id}", (request, path) -> {
+            tenant(request);
             throw UnsupportedOperations.characters();
         });
         this.router = ApiRoutes.routerFor(ApiRoutes.STATUS, handlers);

@@ -11,6 +11,7 @@ import io.wanvideo.gateway.config.Env;
 import io.wanvideo.gateway.json.Json;
 import io.wanvideo.gateway.store.ApiKeyStore;
 import io.wanvideo.gateway.store.dynamodb.DynamoApiKeyStore;
+import io.wanvideo.gateway.testing.ApiDocument;
 import io.wanvideo.gateway.testing.LocalAws;
 import io.wanvideo.gateway.testing.Repository;
 import java.nio.charset.StandardCharsets;
@@ -23,10 +24,14 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** GET /, its assets and GET /v1/stats, through the status function's handler on DynamoDB Local. */
+/**
+ * GET /, its assets and GET /v1/stats, through the status function's handler on DynamoDB Local; the stats' answers
+ * are held to the OpenAPI document.
+ */
 class PlaygroundPageTest {
     private static final String TENANT_KEY = "sk-wan-tenant-key-0001";
     private static final String OPERATOR_KEY = "sk-wan-operator-key-0002";
+    private static final ApiDocument DOCUMENT = ApiDocument.load();
     private final LocalAws aws = LocalAws.get();
     private ApiGatewayGetVideoHandler handler;
 
@@ -52,7 +57,12 @@ class PlaygroundPageTest {
             headers.put("authorization", "Bearer " + key);
         }
         event.setHeaders(headers);
-        return handler.handleRequest(event, null);
+        APIGatewayV2HTTPResponse response = handler.handleRequest(event, null);
+        if (path.startsWith("/v1/") && !method.equals("POST")) {
+            // The API's answers are as its document says; the page is not part of the API.
+            DOCUMENT.check(event, response);
+        }
+        return response;
     }
 
     @Test

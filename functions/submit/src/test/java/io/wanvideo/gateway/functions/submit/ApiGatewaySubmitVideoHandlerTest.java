@@ -10,16 +10,20 @@ import io.wanvideo.gateway.auth.ApiKeys;
 import io.wanvideo.gateway.config.Env;
 import io.wanvideo.gateway.json.Json;
 import io.wanvideo.gateway.queue.TaskMessage;
+import io.wanvideo.gateway.model.VideoTask;
+import io.wanvideo.gateway.store.Admission;
 import io.wanvideo.gateway.store.ApiKeyStore;
 import io.wanvideo.gateway.store.dynamodb.DynamoApiKeyStore;
 import io.wanvideo.gateway.model.MediaItem;
 import io.wanvideo.gateway.model.MediaType;
 import io.wanvideo.gateway.model.VideoSpec;
 import io.wanvideo.gateway.store.dynamodb.DynamoTaskStore;
+import io.wanvideo.gateway.testing.ApiDocument;
 import io.wanvideo.gateway.testing.FormBuilder;
 import io.wanvideo.gateway.testing.FormFixture;
 import io.wanvideo.gateway.testing.LocalAws;
 import io.wanvideo.gateway.testing.Repository;
+import io.wanvideo.gateway.testing.Specs;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -48,8 +52,13 @@ class ApiGatewaySubmitVideoHandlerTest {
         handler = new ApiGatewaySubmitVideoHandler(new Env(aws.environment(table, queues, Map.of())));
     }
 
+    private static final ApiDocument DOCUMENT = ApiDocument.load();
+
+    /** Every answer is also held to the OpenAPI document. */
     private APIGatewayV2HTTPResponse invoke(APIGatewayV2HTTPEvent event) {
-        return handler.handleRequest(event, null);
+        APIGatewayV2HTTPResponse response = handler.handleRequest(event, null);
+        DOCUMENT.check(event, response);
+        return response;
     }
 
     private static APIGatewayV2HTTPEvent event(String file) {
@@ -250,5 +259,27 @@ class ApiGatewaySubmitVideoHandlerTest {
             assertThat(response.getStatusCode()).as(body.length() > 60 ? body.substring(0, 60) : body).isBetween(400, 499);
         }
         assertThat(storedTasks()).isZero();
+    }
+    @Test
+    void theDeleteSampleRemovesAQueuedTaskAndGivesItsPlaceBack() throws Exception {
+        APIGatewayV2HTTPEvent delete = event("delete-video.json");
+        String id = delete.getPathParameters().get("id");
+        DynamoTaskStore store = new DynamoTaskStore(aws.dynamo(), table, Duration.ofDays(1));
+        VideoTask task = VideoTask.queued(id, "tenant-example", Specs.r2v("a cat"), 1_000L);
+        store.create(task, Admission.UNLIMITED);
+        assertThat(store.backlogHead(task.pool(), "tenant-example", 10)).hasSize(1);
+
+        APIGatewayV2HTTPResponse response = invoke(delete);
+        assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(200);
+        JsonNode body = Json.tree(response.getBody());
+        assertThat(body.get("id").asText()).isEqualTo(id);
+        assertThat(body.get("object").asText()).isEqualTo("video.deleted");
+        assertThat(body.get("deleted").asBoolean()).isTrue();
+        assertThat(store.find(id)).isEmpty();
+        assertThat(store.backlogHead(task.pool(), "tenant-example", 10)).isEmpty();
+
+        APIGatewayV2HTTPResponse again = invoke(event("delete-video.json"));
+        assertThat(again.getStatusCode()).isEqualTo(404);
+        assertThat(Json.tree(again.getBody()).at("/error/code").asText()).isEqualTo("not_found");
     }
 }
