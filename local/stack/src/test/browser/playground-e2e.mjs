@@ -113,6 +113,20 @@ try {
   check('the video plays from the task\'s short-lived link, not through the API with the key',
     !!videoSrc && !videoSrc.startsWith(BASE) && !videoSrc.includes(KEY), videoSrc);
 
+  // ------------------------------------------------------------ a task that fails shows its code and message
+  await slot.locator('input[value="url"]').check();
+  await slot.locator('input.slot-url').fill('https://example.com/portrait.png');
+  await page.fill('#prompt', 'The portrait frowns sim:fail=DataInspectionFailed');
+  const failedId = JSON.parse(await (await Promise.all([
+    page.waitForResponse((r) => r.url() === `${BASE}/v1/videos` && r.request().method() === 'POST'),
+    page.click('#create')]))[0].text()).id;
+  const failedTask = page.locator(`.task[data-id="${failedId}"]`);
+  await page.locator(`.task[data-id="${failedId}"][data-status="failed"]`).waitFor({ timeout: LONG });
+  const failure = await failedTask.locator('.task-error').innerText();
+  check('a failed task shows its code and message', failure.startsWith('DataInspectionFailed: ') && failure.length > 25, failure);
+  check('a failed task offers Delete and plays nothing', await failedTask.locator('button.act').innerText() === 'Delete'
+    && await failedTask.locator('video').count() === 0);
+
   // ------------------------------------------------------------ cancel from the list (one slot per model)
   await page.selectOption('#model', 'wan2.7-r2v');
   const reference = page.locator('#references .slot').first();
@@ -163,7 +177,7 @@ try {
       && document.querySelectorAll('[aria-invalid]').length === 1
       && (f.getAttribute('aria-describedby') || '').includes(f.closest('.field').querySelector('.field-error').id)
       && document.activeElement === f));
-  check('no task was added for the refused request', await page.locator('.task').count() === 2);
+  check('no task was added for the refused requests', await page.locator('.task').count() === 3);
 
   // ------------------------------------------------------------ the dashboard, then the screenshot
   await page.waitForFunction(() => {
