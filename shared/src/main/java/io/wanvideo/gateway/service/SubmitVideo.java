@@ -5,6 +5,7 @@ import io.wanvideo.gateway.api.VideoObject;
 import io.wanvideo.gateway.auth.ApiKeys;
 import io.wanvideo.gateway.auth.Caller;
 import io.wanvideo.gateway.json.Json;
+import io.wanvideo.gateway.logging.LogContext;
 import io.wanvideo.gateway.model.VideoSpec;
 import io.wanvideo.gateway.model.VideoTask;
 import io.wanvideo.gateway.queue.TaskMessage;
@@ -74,6 +75,7 @@ public final class SubmitVideo {
             }
         }
         String id = ids.next();
+        LogContext.task(id);
         long now = clock.millis();
         VideoTask task = VideoTask.queued(id, caller.tenant(), inputs.store(id, spec), now, caller.policy().fairStep());
         IdempotencyClaim claim = keyHash == null ? null : new IdempotencyClaim(caller.tenant(), keyHash, requestHash, id,

@@ -140,6 +140,10 @@ public final class ColdStartBenchmark {
         for (Function f : FUNCTIONS) {
             Run recorded = probe(f, "cold", true);
             Run floor = probe(f, "floor", true);
+            if (Boolean.getBoolean("coldstart.show")) {
+                // -Dcoldstart.show=true: what the function printed, log lines included.
+                recorded.output().forEach(line -> System.out.println("    | " + line));
+            }
             List<String> first = firstInvocationCalls(recorded);
             List<String> floorCalls = floor.calls().subList(0, floor.calls().size() / 2);
             System.out.printf("  %s: sample answers %s; AWS calls of its first invocation %s%n", f.name(), recorded.results(), first);
