@@ -1,5 +1,7 @@
 package io.wanvideo.gateway.service;
 
+import io.wanvideo.gateway.metrics.Metrics;
+import io.wanvideo.gateway.metrics.Metric;
 import io.wanvideo.gateway.model.TaskErrors;
 import io.wanvideo.gateway.model.TaskState;
 import io.wanvideo.gateway.model.UpstreamState;
@@ -98,7 +100,9 @@ public final class Dispatcher {
         String upstreamId;
         try {
             upstreamId = upstream.create(request);
+            Metrics.count(Metric.UPSTREAM_CALLS, "create", "ok");
         } catch (UpstreamException e) {
+            UpstreamOutcomes.failed("create", e);
             createFailed(submitting, e);
             return;
         }

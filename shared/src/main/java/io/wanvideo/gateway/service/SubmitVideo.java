@@ -1,5 +1,7 @@
 package io.wanvideo.gateway.service;
 
+import io.wanvideo.gateway.metrics.Metrics;
+import io.wanvideo.gateway.metrics.Metric;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.wanvideo.gateway.api.VideoObject;
 import io.wanvideo.gateway.auth.ApiKeys;
@@ -99,6 +101,7 @@ public final class SubmitVideo {
             // The task is stored and in the backlog: the sweep starts it within its interval.
             LOG.warn("task {} stored but its start message could not be sent; the sweep will start it: {}", id, e.toString());
         }
+        Metrics.count(Metric.TASKS_SUBMITTED, spec.model().id());
         LOG.info("task {} queued for tenant {} ({}, {}s, {})", id, caller.tenant(), spec.model().id(), spec.seconds(),
                 spec.size().wire());
         return new Submitted(views.of(task), false);

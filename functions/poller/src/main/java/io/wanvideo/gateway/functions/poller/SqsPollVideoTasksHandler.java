@@ -14,6 +14,9 @@ import io.wanvideo.gateway.config.SecretReader;
 import io.wanvideo.gateway.config.SqsClients;
 import io.wanvideo.gateway.json.Json;
 import io.wanvideo.gateway.logging.LogContext;
+import io.wanvideo.gateway.metrics.Metric;
+import io.wanvideo.gateway.metrics.Metrics;
+import io.wanvideo.gateway.metrics.emf.EmfMetrics;
 import io.wanvideo.gateway.model.TaskState;
 import io.wanvideo.gateway.model.VideoModel;
 import io.wanvideo.gateway.model.VideoSpec;
@@ -71,17 +74,21 @@ public final class SqsPollVideoTasksHandler implements RequestHandler<SQSEvent, 
     private final Upstreams upstreams;
     private final PollPlanner planner;
     private final GenerationTimeModel times;
+    /** METRICS_NAMESPACE: where this deployment's metrics go (README, "Metrics"). */
+    private final String metricsNamespace;
     private final String deadLetterQueueArn;
     private final ExecutorService workers;
 
     /** Lambda's constructor: clients are built once, here, during init; SnapStart's hooks are registered. */
     public SqsPollVideoTasksHandler() {
         this(Env.system());
+        Metrics.install(new EmfMetrics(metricsNamespace));
         Core.getGlobalContext().register(this);
     }
 
     public SqsPollVideoTasksHandler(Env env) {
         this.table = GatewayTable.connect(env, Clock.systemUTC());
+        this.metricsNamespace = GatewaySettings.metricsNamespace(env);
         this.queue = new SqsTaskQueue(SqsClients.create(env), env.required("QUEUE_URL"));
         SecretReader secrets = new SecretReader(env);
         this.times = GatewaySettings.generationTimes(env);
@@ -149,8 +156,10 @@ public final class SqsPollVideoTasksHandler implements RequestHandler<SQSEvent, 
                 Throwable cause = e.getCause() != null ? e.getCause() : e;
                 LOG.error("message {} failed; SQS will retry it", records.get(i).getMessageId(), cause);
                 failures.add(new SQSBatchResponse.BatchItemFailure(records.get(i).getMessageId()));
+                Metrics.count(Metric.POLLER_MESSAGES_FAILED);
             }
         }
+        Metrics.current().flush();
         return new SQSBatchResponse(failures);
     }
 
@@ -169,6 +178,7 @@ public final class SqsPollVideoTasksHandler implements RequestHandler<SQSEvent, 
         }
         LogContext.task(message.taskId());
         if (deadLetter) {
+            Metrics.count(Metric.DEAD_LETTERS);
             poller.handleDeadLetter(message);
         } else {
             poller.handle(message);

@@ -21,6 +21,8 @@ import io.wanvideo.gateway.config.Env;
 import io.wanvideo.gateway.config.GatewaySettings;
 import io.wanvideo.gateway.config.GatewayTable;
 import io.wanvideo.gateway.logging.LogContext;
+import io.wanvideo.gateway.metrics.Metrics;
+import io.wanvideo.gateway.metrics.emf.EmfMetrics;
 import io.wanvideo.gateway.json.Json;
 import io.wanvideo.gateway.model.ResultCopy;
 import io.wanvideo.gateway.model.VideoSpec;
@@ -61,17 +63,21 @@ public final class ApiGatewayGetVideoHandler implements RequestHandler<APIGatewa
     private final ListVideos list;
     private final ModelCatalogue models;
     private final ApiRouter router;
+    /** METRICS_NAMESPACE: where this deployment's metrics go (README, "Metrics"). */
+    private final String metricsNamespace;
     private final VideoViews views;
     private final Clock clock;
 
     /** Lambda's constructor: clients are built once, here, during init; SnapStart's hooks are registered. */
     public ApiGatewayGetVideoHandler() {
         this(Env.system());
+        Metrics.install(new EmfMetrics(metricsNamespace));
         Core.getGlobalContext().register(this);
     }
 
     public ApiGatewayGetVideoHandler(Env env) {
         GatewayTable table = GatewayTable.connect(env, Clock.systemUTC());
+        this.metricsNamespace = GatewaySettings.metricsNamespace(env);
         this.clock = table.clock();
         this.authenticator = table.authenticator(env);
         this.views = new VideoViews(GatewaySettings.generationTimes(env),
@@ -117,7 +123,11 @@ public final class ApiGatewayGetVideoHandler implements RequestHandler<APIGatewa
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         LogContext.invocation(context == null ? null : context.getAwsRequestId());
-        return ApiGatewayEndpoint.respond(event, router::route);
+        try {
+            return ApiGatewayEndpoint.respond(event, router::route);
+        } finally {
+            Metrics.current().flush();
+        }
     }
 
     /**

@@ -22,6 +22,8 @@ import io.wanvideo.gateway.config.GatewayTable;
 import io.wanvideo.gateway.config.SecretReader;
 import io.wanvideo.gateway.config.SqsClients;
 import io.wanvideo.gateway.logging.LogContext;
+import io.wanvideo.gateway.metrics.Metrics;
+import io.wanvideo.gateway.metrics.emf.EmfMetrics;
 import io.wanvideo.gateway.model.VideoSpec;
 import io.wanvideo.gateway.model.VideoTask;
 import io.wanvideo.gateway.queue.TaskMessage;
@@ -68,6 +70,8 @@ public final class ApiGatewaySubmitVideoHandler implements RequestHandler<APIGat
     private final DeleteVideo delete;
     private final int maxBodyBytes;
     private final ApiRouter router;
+    /** METRICS_NAMESPACE: where this deployment's metrics go (README, "Metrics"). */
+    private final String metricsNamespace;
     private final GatewayTable table;
     private final TaskQueue queue;
     private final VideoRequestValidator validator;
@@ -76,11 +80,13 @@ public final class ApiGatewaySubmitVideoHandler implements RequestHandler<APIGat
     /** Lambda's constructor: clients are built once, here, during init; SnapStart's hooks are registered. */
     public ApiGatewaySubmitVideoHandler() {
         this(Env.system());
+        Metrics.install(new EmfMetrics(metricsNamespace));
         Core.getGlobalContext().register(this);
     }
 
     public ApiGatewaySubmitVideoHandler(Env env) {
         this.table = GatewayTable.connect(env, Clock.systemUTC());
+        this.metricsNamespace = GatewaySettings.metricsNamespace(env);
         GenerationTimeModel times = GatewaySettings.generationTimes(env);
         this.authenticator = table.authenticator(env);
         Optional<MediaStorage> media = GatewaySettings.mediaStorage(env);
@@ -104,7 +110,11 @@ public final class ApiGatewaySubmitVideoHandler implements RequestHandler<APIGat
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         LogContext.invocation(context == null ? null : context.getAwsRequestId());
-        return ApiGatewayEndpoint.respond(event, router::route);
+        try {
+            return ApiGatewayEndpoint.respond(event, router::route);
+        } finally {
+            Metrics.current().flush();
+        }
     }
 
     /**
