@@ -1,5 +1,7 @@
 package io.wanvideo.gateway.service;
 
+import io.wanvideo.gateway.metrics.Metrics;
+import io.wanvideo.gateway.metrics.Metric;
 import io.wanvideo.gateway.api.VideoObject;
 import io.wanvideo.gateway.model.TaskErrors;
 import io.wanvideo.gateway.model.UpstreamState;
@@ -61,7 +63,9 @@ public final class RunningPolls {
         UpstreamTask view;
         try {
             view = upstream.query(task.upstreamId());
+            Metrics.count(Metric.UPSTREAM_CALLS, "query", "ok");
         } catch (UpstreamException e) {
+            UpstreamOutcomes.failed("query", e);
             if (e.kind() == UpstreamException.Kind.NOT_FOUND) {
                 finisher.finish(task, finisher.failed(task, TaskErrors.UPSTREAM_TASK_NOT_FOUND, "The upstream answered "
                         + "that task " + task.upstreamId() + " does not exist (" + e.getMessage() + ")."));

@@ -1,5 +1,7 @@
 package io.wanvideo.gateway.service;
 
+import io.wanvideo.gateway.metrics.Metrics;
+import io.wanvideo.gateway.metrics.Metric;
 import io.wanvideo.gateway.model.PriceTable;
 import io.wanvideo.gateway.model.ResultCopy;
 import io.wanvideo.gateway.model.TaskError;
@@ -81,9 +83,11 @@ public final class TaskFinisher {
         }
         countEnd(terminal, upstreamEndedMs);
         if (terminal.state() == TaskState.COMPLETED) {
+            Metrics.count(Metric.TASKS_COMPLETED, terminal.model().id());
             LOG.info("task {} completed after {} polls, {} ms after submission", terminal.id(), terminal.polls(),
                     terminal.completedMs() - terminal.createdMs());
         } else {
+            Metrics.count(Metric.TASKS_FAILED, terminal.error().code());
             LOG.info("task {} failed: {} {}", terminal.id(), terminal.error().code(), terminal.error().message());
         }
         queueAfterCompletion(terminal);

@@ -1,10 +1,10 @@
 package io.wanvideo.gateway.store.dynamodb;
 
+import io.wanvideo.gateway.schedule.Jitter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -118,7 +118,7 @@ final class Transactions {
     private static void backoff(int attempt) {
         long window = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS << Math.min(attempt, 10));
         try {
-            Thread.sleep(ThreadLocalRandom.current().nextLong(1, window + 1));
+            Thread.sleep(1 + (long) (Jitter.next() * window));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while retrying a contended write", e);
