@@ -112,6 +112,12 @@ public record LocalOptions(
                 pollerConcurrency, batchSize, sweepEvery, retryFailedAfter, duplicateDeliveries, functionEnvironment, Map.copyOf(aws));
     }
 
+    /** For tests and benchmarks: these keys (key -> tenant), as LOCAL_API_KEYS gives them. */
+    public LocalOptions withApiKeys(Map<String, String> keys) {
+        return new LocalOptions(port, simulatorPort, dataDir, new LinkedHashMap<>(keys), dashScopeApiKey, dashScopeBaseUrl, simulator,
+                pollerConcurrency, batchSize, sweepEvery, retryFailedAfter, duplicateDeliveries, functionEnvironment, externalAws);
+    }
+
     public LocalOptions withDuplicateDeliveries() {
         return new LocalOptions(port, simulatorPort, dataDir, apiKeys, dashScopeApiKey, dashScopeBaseUrl, simulator,
                 pollerConcurrency, batchSize, sweepEvery, retryFailedAfter, true, functionEnvironment, externalAws);
