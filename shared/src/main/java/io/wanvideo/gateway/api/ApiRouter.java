@@ -70,6 +70,9 @@ public final class ApiRouter {
                     for (int i = 0; i < route.names().size(); i++) {
                         params.put(route.names().get(i), m.group(i + 1));
                     }
+                    if (route.template().startsWith("/v1/videos/{id}")) {
+                        io.wanvideo.gateway.logging.LogContext.task(params.get("id"));
+                    }
                     return route.handler().apply(request, params);
                 }
                 // The route exists, but another function serves it: the request came here by another spelling of

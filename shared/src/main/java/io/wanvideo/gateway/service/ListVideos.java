@@ -1,5 +1,6 @@
 package io.wanvideo.gateway.service;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.wanvideo.gateway.api.VideoObject;
 import io.wanvideo.gateway.model.VideoTask;
 import io.wanvideo.gateway.store.TaskPage;
@@ -18,8 +19,10 @@ public final class ListVideos {
         this.views = views;
     }
 
-    /** One page, as OpenAI's list object. */
-    public record Page(String object, List<VideoObject> data, String firstId, String lastId, boolean hasMore) {}
+    /** One page, as OpenAI's list object (snake_case on the wire, as the rest of the API). */
+    public record Page(@JsonProperty("object") String object, @JsonProperty("data") List<VideoObject> data,
+            @JsonProperty("first_id") String firstId, @JsonProperty("last_id") String lastId,
+            @JsonProperty("has_more") boolean hasMore) {}
 
     /**
      * @param after the id of the last task of the previous page, or null for the first page
