@@ -68,6 +68,7 @@ public final class Answers {
         switch (expected.outcome()) {
             case ACCEPTED -> require(status < 400, "a valid request is served", response);
             case REFUSED -> require(status >= 400, "an invalid request is refused", response);
+            case PAGE -> require(status == 200, "the playground page's files are served", response);
             default -> { }
         }
         Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
@@ -76,6 +77,11 @@ public final class Answers {
         }
         String body = response.getBody();
         JsonNode json = null;
+        if (expected.outcome() == Expectation.Outcome.PAGE) {
+            require(headers.getOrDefault("content-type", "").matches("text/(html|javascript|css); charset=utf-8"),
+                    "a file of the page has its own type", response);
+            return null;
+        }
         if (body != null) {
             require(headers.getOrDefault("content-type", "").startsWith("application/json"), "every body is JSON", response);
             require(JsonText.wellFormed(body), "a body is well-formed Unicode (no lone surrogate), so it can be sent as UTF-8", response);

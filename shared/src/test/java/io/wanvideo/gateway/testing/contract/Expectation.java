@@ -8,10 +8,11 @@ import java.util.List;
 /**
  * What a generated request must get. {@link Outcome#ACCEPTED}: a 2xx or 3xx; {@link Outcome#REFUSED}: a 4xx, and
  * when {@code params} is not empty, one naming exactly one of them (null among them: naming no field);
- * {@link Outcome#EITHER}: whichever, as long as it is not a 5xx and keeps the error contract.
+ * {@link Outcome#EITHER}: whichever, as long as it is not a 5xx and keeps the error contract; {@link Outcome#PAGE}: a
+ * 200 with a file of the playground page, the one answer that is not JSON.
  */
 public record Expectation(Outcome outcome, List<String> params) {
-    public enum Outcome { ACCEPTED, REFUSED, EITHER }
+    public enum Outcome { ACCEPTED, REFUSED, EITHER, PAGE }
 
     public Expectation {
         params = Collections.unmodifiableList(new ArrayList<>(params));
@@ -19,6 +20,10 @@ public record Expectation(Outcome outcome, List<String> params) {
 
     public static Expectation accepted() {
         return new Expectation(Outcome.ACCEPTED, List.of());
+    }
+
+    public static Expectation page() {
+        return new Expectation(Outcome.PAGE, List.of());
     }
 
     public static Expectation either() {

@@ -31,8 +31,9 @@ import net.jqwik.api.Tuple;
 public final class RouteRequests {
     private RouteRequests() {}
 
-    /** Who may call, and which tasks exist. */
-    public record Fixture(String ownerKey, String ownerTenant, String otherKey, String otherTenant, Map<String, Task> tasks) {
+    /** Who may call (two tenants and an operator, whose key shows the whole pool in GET /v1/stats), and which tasks exist. */
+    public record Fixture(String ownerKey, String ownerTenant, String otherKey, String otherTenant, String operatorKey,
+            String operatorTenant, Map<String, Task> tasks) {
         public record Task(String tenant, TaskState state) {}
 
         boolean owns(String tenant, String id) {
@@ -44,9 +45,13 @@ public final class RouteRequests {
     /** An Authorization header (null: none) and the tenant it names (null: it names none). */
     record Auth(String header, String tenant) {}
 
-    /** A request to a route, what it must get, and the names in it a param may name. */
+    /**
+     * A request to a route, what it must get, and the names in it a param may name; {@code documented}: the route of
+     * the OpenAPI document it reached, spelled as the document spells it (null: none), so its answer, whatever it is,
+     * must be one the document describes there.
+     */
     public record RouteRequest(String method, String path, Map<String, String> query, Map<String, String> headers, String body,
-            Expectation expected, Set<String> names, String story) {
+            Expectation expected, Set<String> names, String documented, String story) {
         public APIGatewayV2HTTPEvent event() {
             return ApiEvents.event(method, path, query, headers, body, false);
         }
@@ -98,12 +103,25 @@ public final class RouteRequests {
         return ApiRoutes.DEFAULT_FUNCTION;
     }
 
-    /** The spec of a function's router: the first route of this function that takes the method and path, else 405, else 404. */
+    /** The API's routes and the playground page's, which the status function serves too. */
+    static final List<Route> ROUTES;
+
+    static {
+        List<Route> routes = new ArrayList<>(ApiRoutes.ALL);
+        routes.addAll(ApiRoutes.PAGE);
+        ROUTES = List.copyOf(routes);
+    }
+
+    /**
+     * The spec of a function's router: the first route of this function that takes the method and path; else a route
+     * of another function that does (reached by another spelling: 404); else 405 when some route has the path; else 404.
+     */
     static Routing routing(String function, String method, String path) {
         String m = method == null ? "GET" : method.toUpperCase(Locale.ROOT);
         String p = path == null ? "/" : path;
         Set<String> allowed = new LinkedHashSet<>();
-        for (Route route : ApiRoutes.ALL) {
+        boolean elsewhere = false;
+        for (Route route : ROUTES) {
             Matcher matcher = pattern(route.template(), true).matcher(p);
             if (!matcher.matches()) {
                 continue;
@@ -111,14 +129,20 @@ public final class RouteRequests {
             if (route.method().equals(m) && route.function().equals(function)) {
                 return new Handled(route, matcher.groupCount() > 0 ? matcher.group(1) : null);
             }
-            allowed.add(route.method());
+            if (route.method().equals(m)) {
+                elsewhere = true;
+            } else {
+                allowed.add(route.method());
+            }
         }
-        return allowed.isEmpty() ? new NotFound() : new NotAllowed(allowed);
+        return elsewhere || allowed.isEmpty() ? new NotFound() : new NotAllowed(allowed);
     }
 
     // ---- what each request must get ----
 
     private static final Set<String> MODEL_IDS = Set.of("wan2.7-r2v", "wan2.7-i2v", "wan2.7-i2v-2026-04-25");
+    /** The playground page's files (functions/status .../page): what GET /assets/{file} serves. */
+    private static final List<String> PAGE_FILES = List.of("app.js", "app.css");
     private static final Set<String> VALID_LIMITS = Set.of("1", "20", "100");
     private static final Set<String> INVALID_LIMITS = Set.of("0", "101", "-1", "1e2", " 5", "", "abc", "99999999999999999999",
             "\u0665", "5\u0000", "1.5", "10000");
@@ -130,6 +154,13 @@ public final class RouteRequests {
             return refusedNaming((String) null);
         }
         Route route = handled.route();
+        // The page asks for a key itself: its files are served to anyone, and only its files.
+        if (route.template().equals("/")) {
+            return Expectation.page();
+        }
+        if (route.template().equals("/assets/{file}")) {
+            return PAGE_FILES.contains(handled.id()) ? Expectation.page() : refusedNaming((String) null);
+        }
         if (route.viaDefault()) {
             return refusedNaming((String) null);
         }
@@ -165,7 +196,7 @@ public final class RouteRequests {
                 }
                 yield fixture.tasks().get(id).state() == TaskState.COMPLETED ? accepted() : refusedNaming("id");
             }
-            case "GET /v1/models", "GET /v1/openapi.json" -> accepted();
+            case "GET /v1/models", "GET /v1/openapi.json", "GET /v1/stats" -> accepted();
             case "GET /v1/models/{id}" -> MODEL_IDS.contains(id) ? accepted() : refusedNaming("id");
             // Deleted by an earlier try, or being created upstream: owned ids may get any answer but a 5xx.
             case "DELETE /v1/videos/{id}" -> fixture.owns(tenant, id) ? either() : refusedNaming("id");
@@ -199,11 +230,26 @@ public final class RouteRequests {
                 Tuple.of(1, longId), Tuple.of(1, otherCase));
     }
 
+    /** A file name for GET /assets/{file}: the page's own, near misses, and any id. */
+    private static Arbitrary<String> files(Fixture fixture) {
+        return Arbitraries.frequencyOf(Tuple.of(3, Arbitraries.of(PAGE_FILES)),
+                Tuple.of(2, Arbitraries.of("app.jsx", "APP.JS", "index.html", "app.js.map", "..", "%2e%2e", "app.css ", "")),
+                Tuple.of(1, ids(fixture)));
+    }
+
+    /** A route's path with its parameter filled in. */
+    private static Arbitrary<String> filled(Route route, Fixture fixture) {
+        if (route.template().contains("{file}")) {
+            return files(fixture).map(file -> route.template().replace("{file}", file));
+        }
+        return ids(fixture).map(id -> route.template().replace("{id}", id));
+    }
+
     private static Arbitrary<String> paths(Fixture fixture) {
-        Arbitrary<String> templated = Combinators.combine(Arbitraries.of(ApiRoutes.ALL), ids(fixture), Arbitraries.integers().between(0, 9),
-                        Arbitraries.strings().withCharRange('a', 'z').ofMaxLength(8))
-                .as((route, id, variant, junk) -> {
-                    String path = route.template().replace("{id}", id);
+        Arbitrary<String> templated = Combinators.combine(Arbitraries.of(ROUTES).flatMap(route -> filled(route, fixture)),
+                        Arbitraries.integers().between(0, 9), Arbitraries.strings().withCharRange('a', 'z').ofMaxLength(8))
+                .as((filledPath, variant, junk) -> {
+                    String path = filledPath;
                     return switch (variant) {
                         case 0 -> path + "/";
                         case 1 -> path + "/" + junk;
@@ -233,7 +279,8 @@ public final class RouteRequests {
         String owner = fixture.ownerKey();
         Arbitrary<Auth> valid = Arbitraries.of("Bearer " + owner, "bearer " + owner, "BEARER \t" + owner + "  ", "  Bearer   " + owner)
                 .map(h -> new Auth(h, fixture.ownerTenant()));
-        Arbitrary<Auth> other = Arbitraries.just(new Auth("Bearer " + fixture.otherKey(), fixture.otherTenant()));
+        Arbitrary<Auth> other = Arbitraries.of(new Auth("Bearer " + fixture.otherKey(), fixture.otherTenant()),
+                new Auth("Bearer " + fixture.operatorKey(), fixture.operatorTenant()));
         Arbitrary<Auth> invalid = Arbitraries.oneOf(
                 Arbitraries.of("", " ", "Bearer", "Bearer ", "Basic c2stbG9jYWw6", "Bearer sk-unknown", "Token " + owner, owner,
                                 "Bearer " + owner + " extra", "Bearer sk\ud800", "Bearer \u0000", "Bearer " + owner + "x")
@@ -282,8 +329,8 @@ public final class RouteRequests {
                     ids(fixture)).as((route, id) -> new String[] {route.method(), route.template().replace("{id}", id)})
                     .filter(mp -> deliveredTo(mp[0], mp[1]).equals(ApiRoutes.SUBMIT));
         } else {
-            Arbitrary<String[]> ownMethod = Combinators.combine(Arbitraries.of(ApiRoutes.ALL), ids(fixture))
-                    .as((route, id) -> new String[] {route.method(), route.template().replace("{id}", id)});
+            Arbitrary<String[]> ownMethod = Arbitraries.of(ROUTES)
+                    .flatMap(route -> filled(route, fixture).map(path -> new String[] {route.method(), path}));
             Arbitrary<String[]> anyMethod = Combinators.combine(methods(), paths(fixture)).as((m, p) -> new String[] {m, p});
             target = Arbitraries.frequencyOf(Tuple.of(1, ownMethod), Tuple.of(2, anyMethod))
                     .filter(mp -> deliveredTo(mp[0], mp[1]).equals(function));
@@ -313,7 +360,10 @@ public final class RouteRequests {
                         names.add("Idempotency-Key");
                     }
                     Expectation expected = expected(function, method, path, query, auth, post ? key : null, fixture);
-                    return new RouteRequest(method, path, query, headers, post ? body : null, expected, names,
+                    String documented = routing instanceof Handled handled && ApiRoutes.ALL.contains(handled.route())
+                            && handled.route().method().equals(method) && pattern(handled.route().template(), false).matcher(path).matches()
+                            ? handled.route().template() : null;
+                    return new RouteRequest(method, path, query, headers, post ? body : null, expected, names, documented,
                             routing.getClass().getSimpleName());
                 });
     }

@@ -28,6 +28,8 @@ public final class StoredFixture {
     public static final String OWNER = "tenant-property-owner";
     public static final String OTHER_KEY = "sk-wan-property-other-0002";
     public static final String OTHER = "tenant-property-other";
+    public static final String OPERATOR_KEY = "sk-wan-property-operator-0003";
+    public static final String OPERATOR = "tenant-property-operator";
 
     private StoredFixture() {}
 
@@ -35,6 +37,7 @@ public final class StoredFixture {
         DynamoApiKeyStore keys = new DynamoApiKeyStore(dynamo, table);
         keys.put(ApiKeys.hash(OWNER_KEY), ApiKeyStore.ApiKeyRecord.of(OWNER));
         keys.put(ApiKeys.hash(OTHER_KEY), ApiKeyStore.ApiKeyRecord.of(OTHER));
+        keys.put(ApiKeys.hash(OPERATOR_KEY), ApiKeyStore.ApiKeyRecord.operator(OPERATOR));
         DynamoTaskStore store = new DynamoTaskStore(dynamo, table, Duration.ofDays(1));
         TaskIds ids = new TaskIds(Clock.systemUTC());
         Map<String, RouteRequests.Fixture.Task> tasks = new LinkedHashMap<>();
@@ -57,7 +60,7 @@ public final class StoredFixture {
                     .error(new TaskError("DataInspectionFailed", "The input did not pass inspection.")).build());
             tasks.put(failed.id(), new RouteRequests.Fixture.Task(tenant, TaskState.FAILED));
         }
-        return new RouteRequests.Fixture(OWNER_KEY, OWNER, OTHER_KEY, OTHER, tasks);
+        return new RouteRequests.Fixture(OWNER_KEY, OWNER, OTHER_KEY, OTHER, OPERATOR_KEY, OPERATOR, tasks);
     }
 
     /** What a table and a bucket hold: items, of which tasks, and objects. */

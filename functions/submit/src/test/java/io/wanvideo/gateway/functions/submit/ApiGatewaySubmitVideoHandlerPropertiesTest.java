@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.wanvideo.gateway.api.ApiRoutes;
 import io.wanvideo.gateway.config.Env;
+import io.wanvideo.gateway.testing.ApiDocument;
 import io.wanvideo.gateway.testing.LocalAws;
 import io.wanvideo.gateway.testing.contract.Answers;
 import io.wanvideo.gateway.testing.contract.ApiEvents;
@@ -21,6 +22,7 @@ import io.wanvideo.gateway.testing.contract.RequestTrees;
 import io.wanvideo.gateway.testing.contract.RouteRequests;
 import io.wanvideo.gateway.testing.contract.StoredFixture;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -42,6 +44,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  */
 class ApiGatewaySubmitVideoHandlerPropertiesTest {
     private static final LocalAws AWS = LocalAws.get();
+    private static final ApiDocument DOCUMENT = ApiDocument.load();
     private static String table;
     private static String bucket;
     private static LocalAws.Queues queues;
@@ -90,11 +93,20 @@ class ApiGatewaySubmitVideoHandlerPropertiesTest {
         assertThat(after.stored().objects() - before.stored().objects()).as("objects stored").isEqualTo(objectsPut);
     }
 
-    /** Sends the event; checks the answer's contract, and that a refusal wrote nothing and a creation wrote a task. */
-    private JsonNode send(APIGatewayV2HTTPEvent event, Expectation expected, Answers.Holds request) {
+    /**
+     * Sends the event; checks the answer's contract (and the OpenAPI document's, when the request is spelled as one of
+     * its routes), and that a refusal wrote nothing and a creation wrote a task.
+     */
+    private JsonNode send(APIGatewayV2HTTPEvent event, Expectation expected, Answers.Holds request, String documented) {
         AwsCalls.Recorded<APIGatewayV2HTTPResponse> answered = AwsCalls.during(() -> handler.handleRequest(event, null));
         APIGatewayV2HTTPResponse response = answered.value();
         JsonNode body = Answers.check(response, expected, request);
+        if (documented != null) {
+            Map<String, List<String>> headers = new HashMap<>();
+            response.getHeaders().forEach((name, value) -> headers.put(name, List.of(value)));
+            DOCUMENT.check(event.getRequestContext().getHttp().getMethod(), documented, response.getStatusCode(), headers,
+                    response.getBody());
+        }
         int status = response.getStatusCode();
         Statistics.label("status").collect(status);
         if (status >= 400) {
@@ -115,7 +127,7 @@ class ApiGatewaySubmitVideoHandlerPropertiesTest {
     }
 
     private void send(Delivery delivery) {
-        send(ApiEvents.submit(delivery, StoredFixture.OWNER_KEY), delivery.expected(), delivery::holds);
+        send(ApiEvents.submit(delivery, StoredFixture.OWNER_KEY), delivery.expected(), delivery::holds, "/v1/videos");
     }
 
     @Provide
@@ -166,11 +178,11 @@ class ApiGatewaySubmitVideoHandlerPropertiesTest {
     void aBodyMarkedBase64ThatIsNotIsRefused(@ForAll("notBase64") String body) {
         APIGatewayV2HTTPEvent event = ApiEvents.event("POST", "/v1/videos", null, Map.of("authorization", "Bearer "
                 + StoredFixture.OWNER_KEY, "content-type", "application/json"), body, true);
-        send(event, Expectation.refusedNaming((String) null), (param, code) -> false);
+        send(event, Expectation.refusedNaming((String) null), (param, code) -> false, "/v1/videos");
     }
 
     @Property
     void keysHeadersAndIdsAreCheckedOnBothRoutes(@ForAll("routeRequests") RouteRequests.RouteRequest request) {
-        send(request.event(), request.expected(), request::holds);
+        send(request.event(), request.expected(), request::holds, request.documented());
     }
 }
