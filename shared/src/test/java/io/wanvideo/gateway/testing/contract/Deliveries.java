@@ -315,10 +315,16 @@ public final class Deliveries {
                     List<SdkForms.Part> parts = SdkForms.parts(body.tree(), uploads);
                     Form form = hurt == null ? whole(parts, b, null, "") : hurt.apply(parts, b, body.tree(), r);
                     Expectation expected = damaged(body.asForm(), form.expected());
+                    // A name is sent as the SDK's UTF-8 encoder writes it (a lone surrogate as "?"): a param may name it so.
+                    Set<String> names = new java.util.HashSet<>(form.names());
+                    for (SdkForms.Part part : parts) {
+                        String sent = new String(SdkForms.escape(part.name()).getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
+                        names.add(sent.split("\\[", 2)[0]);
+                    }
                     // Bytes that are not UTF-8 (a file, a broken surrogate) reach a function only base64-encoded.
                     boolean text = !base64 && validUtf8(form.body());
                     String story = body.story() + ", form" + (uploads > 0 ? " with uploads" : "") + (form.story().isEmpty() ? "" : ", " + form.story());
-                    return new Delivery(story, form.contentType(), form.body(), !text, body.tree(), form.names(), expected);
+                    return new Delivery(story, form.contentType(), form.body(), !text, body.tree(), Set.copyOf(names), expected);
                 });
     }
 

@@ -58,7 +58,7 @@ public final class SdkForms {
                 + (contentType == null ? "" : "Content-Type: " + contentType + "\r\n"), content);
     }
 
-    private static String escape(String name) {
+    static String escape(String name) {
         return name.replace("\"", "%22").replace("\r\n", "%0D%0A").replace("\r", "%0D").replace("\n", "%0A");
     }
 
