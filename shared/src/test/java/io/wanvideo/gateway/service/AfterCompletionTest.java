@@ -166,6 +166,24 @@ class AfterCompletionTest {
     }
 
     @Test
+    void aCopyWhoseMessageIsDeadLetteredIsGivenUpRatherThanResentForever() throws Exception {
+        // The first copy fails and the next is an hour away: the step is pending when its message dies.
+        gateway = GatewayHarness.setup(FAST).storage(List.of(0, 3600)).start();
+        gateway.sim.inject(Fault.error("video", 1, 500, "InternalError"));
+        String id = gateway.submit("t", r2v("copy dead-lettered", ""));
+        gateway.pumpUntil(() -> ended(id) && gateway.task(id).result().attempts() == 1, WAIT);
+        VideoTask pending = gateway.task(id);
+        assertThat(pending.result().isPending()).isTrue();
+        gateway.poller.handleDeadLetter(TaskMessage.effect(pending, TaskFinisher.COPY_RESULT));
+        VideoTask task = gateway.task(id);
+        assertThat(task.state()).isEqualTo(TaskState.COMPLETED);
+        assertThat(task.result().status()).isEqualTo(ResultCopy.FAILED);
+        assertThat(task.result().error()).contains("failed the poller");
+        // Nothing is left for the sweep to re-send, and the client keeps the upstream URL.
+        assertThat(gateway.lookup.find("t", id).videoUrl()).isEqualTo(task.videoUrl());
+    }
+
+    @Test
     void aThreeMegabyteInlineImageReachesTheUpstreamByteForByteAndTheTaskStaysSmall() throws Exception {
         gateway = GatewayHarness.setup(FAST).storage(List.of(0)).start();
         byte[] image = threeMegabytePng();
