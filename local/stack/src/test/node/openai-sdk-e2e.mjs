@@ -280,7 +280,7 @@ await step('webhooks: video.completed and video.failed arrive, each verified by 
   assert.equal(verified.length, 2, `only the two events: ${JSON.stringify(verified.map((v) => v.webhookId))}`);
 });
 
-await step('webhooks: a tampered body fails webhooks.unwrap (400); the same bytes unchanged verify', async () => {
+await step('webhooks: a tampered body or signature fails webhooks.unwrap (400); the same bytes unchanged verify', async () => {
   const { webhookId } = eventAbout(hooked.completed) ?? assert.fail('needs the video.completed event');
   const delivered = deliveries.get(webhookId)[0];
   const body = Buffer.concat(delivered.chunks).toString('utf8');
@@ -290,11 +290,18 @@ await step('webhooks: a tampered body fails webhooks.unwrap (400); the same byte
   }
   const tampered = body.replace('"status":"completed"', '"status":"failed"');
   assert.notEqual(tampered, body);
+  // One base64 character of the signature changed: still well-formed, no longer the HMAC of these bytes.
+  const signature = headers['webhook-signature'];
+  const forged = signature.replace(/^v1,(.)/, (_, first) => `v1,${first === 'A' ? 'B' : 'A'}`);
+  assert.notEqual(forged, signature);
   const before = verified.length;
-  const refusal = await fetch(webhookUrl, { method: 'POST', headers, body: tampered });
-  assert.equal(refusal.status, 400);
-  assert.match(await refusal.text(), /signature/);
-  assert.equal(verified.length, before, 'the tampered event was handed on');
+  for (const [what, request] of [['tampered body', { headers, body: tampered }],
+    ['tampered signature', { headers: { ...headers, 'webhook-signature': forged }, body }]]) {
+    const refusal = await fetch(webhookUrl, { method: 'POST', ...request });
+    assert.equal(refusal.status, 400, what);
+    assert.match(await refusal.text(), /signature/, what);
+    assert.equal(verified.length, before, `the event with a ${what} was handed on`);
+  }
   // Within the five minutes unwrap allows, a replay verifies: hence de-duplication by webhook-id.
   const replay = await fetch(webhookUrl, { method: 'POST', headers, body });
   assert.equal(replay.status, 200, await replay.text());

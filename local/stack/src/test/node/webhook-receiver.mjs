@@ -4,25 +4,20 @@ import OpenAI from 'openai';
 
 /** An HTTP server that hands each event whose signature verifies to onEvent(event, webhookId); 400 for others. */
 export function webhookReceiver(secret, onEvent) {
-  // unwrap needs only the tenant's whsec_... secret; the API key is never used here.
-  const client = new OpenAI({ apiKey: 'unused', webhookSecret: secret });
+  const client = new OpenAI({ apiKey: 'unused', webhookSecret: secret }); // unwrap uses only the whsec_... secret
   return http.createServer((request, response) => {
     const chunks = [];
-    request.on('data', (chunk) => chunks.push(chunk));
-    request.on('end', async () => {
+    request.on('data', (chunk) => chunks.push(chunk)).on('end', async () => {
       let event;
-      try {
-        // The exact bytes received: the signature covers them, not a re-serialized object.
+      try { // the exact bytes received: the signature covers them, not a re-serialized object
         event = await client.webhooks.unwrap(Buffer.concat(chunks).toString('utf8'), request.headers);
       } catch (error) {
-        response.writeHead(400).end(`signature not verified: ${error.message}`);
-        return;
+        return response.writeHead(400).end(`signature not verified: ${error.message}`);
       }
-      try {
-        // webhook-id is the same on every attempt of one event: use it to skip a repeat.
+      try { // webhook-id is the same on every attempt of one event: use it to skip one already handled
         await onEvent(event, request.headers['webhook-id']);
         response.writeHead(200).end(); // any 2xx: delivered, never sent again
-      } catch (error) {
+      } catch {
         response.writeHead(500).end(); // anything else: the gateway tries again later
       }
     });
