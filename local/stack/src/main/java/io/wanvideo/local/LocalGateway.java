@@ -159,7 +159,8 @@ public final class LocalGateway implements AutoCloseable {
         }
         String deadLetterArn = arn(deadLetterUrl);
         DynamoApiKeyStore keys = new DynamoApiKeyStore(dynamo, table);
-        options.apiKeys().forEach((key, tenant) -> keys.put(ApiKeys.hash(key), ApiKeyStore.ApiKeyRecord.of(tenant)));
+        // Whoever runs the stack on their machine operates its pool: every local key sees it in GET /v1/stats.
+        options.apiKeys().forEach((key, tenant) -> keys.put(ApiKeys.hash(key), ApiKeyStore.ApiKeyRecord.operator(tenant)));
         s3 = joined(s3Ready);
         resources.add(0, s3);
 
@@ -387,6 +388,7 @@ public final class LocalGateway implements AutoCloseable {
         StringBuilder out = new StringBuilder();
         out.append(String.format("Wan 2.7 video gateway (local) ready in %.1f s%n", sinceJvmStartMs / 1000.0));
         out.append(String.format("  API        %s   (POST /v1/videos, GET /v1/videos/{id})%n", url()));
+        out.append(String.format("  Playground %s/   (open it in a browser and enter the API key)%n", url()));
         out.append(String.format("  API key    %s   (tenant \"%s\"%s)%n", key, tenant,
                 options.apiKeys().size() > 1 ? ", and " + (options.apiKeys().size() - 1) + " more from LOCAL_API_KEYS" : ""));
         if (simulator != null) {

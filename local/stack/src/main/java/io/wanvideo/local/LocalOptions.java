@@ -15,7 +15,8 @@ import java.util.Map;
  * @param simulatorPort    the simulator's port (SIM_PORT, default PORT+1); unused with a real DashScope key
  * @param dataDir          where DynamoDB Local keeps its data, and S3Proxy its objects under DIR/s3 (--data DIR or
  *                         DATA_DIR); null: in memory
- * @param apiKeys          key -> tenant (LOCAL_API_KEYS="tenant:key,..."); default one development key
+ * @param apiKeys          key -> tenant (LOCAL_API_KEYS="tenant:key,..."); default one development key. Every local key
+ *                         is an operator's: the one running the stack sees the pool in GET /v1/stats
  * @param dashScopeApiKey  DASHSCOPE_API_KEY: when set, the real DashScope is called instead of the simulator
  * @param pollerConcurrency pollers receiving at once, as the template's MaximumConcurrency
  * @param batchSize        messages per poller invocation, as the template's BatchSize
@@ -124,6 +125,12 @@ public record LocalOptions(
     public LocalOptions withExternalAws(Map<String, String> aws) {
         return new LocalOptions(port, simulatorPort, dataDir, apiKeys, dashScopeApiKey, dashScopeBaseUrl, simulator,
                 pollerConcurrency, batchSize, sweepEvery, retryFailedAfter, duplicateDeliveries, functionEnvironment, Map.copyOf(aws));
+    }
+
+    /** For tests and benchmarks: these keys (key -> tenant), as LOCAL_API_KEYS gives them. */
+    public LocalOptions withApiKeys(Map<String, String> keys) {
+        return new LocalOptions(port, simulatorPort, dataDir, new LinkedHashMap<>(keys), dashScopeApiKey, dashScopeBaseUrl, simulator,
+                pollerConcurrency, batchSize, sweepEvery, retryFailedAfter, duplicateDeliveries, functionEnvironment, externalAws);
     }
 
     public LocalOptions withDuplicateDeliveries() {

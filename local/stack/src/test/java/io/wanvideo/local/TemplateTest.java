@@ -39,6 +39,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -59,7 +60,7 @@ class TemplateTest {
     private static final Set<String> NOT_FROM_TEMPLATE = Set.of("AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
             "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL_SQS",
             "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL_SECRETS_MANAGER", "AWS_ENDPOINT_URL_SSM", "DASHSCOPE_API_KEY",
-            "DASHSCOPE_ACCOUNTS", "LOCAL_NETWORK_TARGETS", "LOCAL_WEBHOOK_SECRET");
+            "DASHSCOPE_ACCOUNTS", "LOCAL_NETWORK_TARGETS", "LOCAL_WEBHOOK_SECRET", "AWS_CONTAINER_CREDENTIALS_FULL_URI");
     /** Read by the JVM, not by our code. */
     private static final Set<String> FOR_THE_RUNTIME = Set.of("JAVA_TOOL_OPTIONS");
 
@@ -138,6 +139,9 @@ class TemplateTest {
                 default -> throw new AssertionError("cannot resolve " + target);
             };
         }
+        if (value.has("Fn::Sub") && value.get("Fn::Sub").isTextual()) {
+            return value.get("Fn::Sub").asText().replace("${AWS::StackName}", "test-stack");
+        }
         if (value.has("Fn::If")) {
             // With the parameters' defaults (no secret, no parameter named) every condition here is false.
             String condition = value.get("Fn::If").get(0).asText();
@@ -168,7 +172,8 @@ class TemplateTest {
         AwsCallRecorder.actingAs("setup");
         String key = EventLoader.loadApiGatewayHttpEvent(Repository.path("events/submit-r2v.json")).getHeaders()
                 .get("authorization").substring("Bearer ".length());
-        new DynamoApiKeyStore(aws.dynamo(), table).put(ApiKeys.hash(key), io.wanvideo.gateway.store.ApiKeyStore.ApiKeyRecord.of("tenant-example"));
+        // An operator's key: GET /v1/stats then reads everything it can (the pool's counters too).
+        new DynamoApiKeyStore(aws.dynamo(), table).put(ApiKeys.hash(key), io.wanvideo.gateway.store.ApiKeyStore.ApiKeyRecord.operator("tenant-example"));
 
         AwsCallRecorder.actingAs("SubmitFunction");
         RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> submit = handler("SubmitFunction");
@@ -206,7 +211,7 @@ class TemplateTest {
         assertThat(found.getStatusCode()).as(found.getBody()).isEqualTo(200);
         assertThat(Json.tree(found.getBody()).get("status").asText()).isEqualTo("completed");
         // The other reads: the list, the content link, the catalogue.
-        for (String path : List.of("/v1/videos", "/v1/videos/" + id + "/content", "/v1/models")) {
+        for (String path : List.of("/v1/videos", "/v1/videos/" + id + "/content", "/v1/models", "/v1/stats", "/")) {
             APIGatewayV2HTTPEvent read = EventLoader.loadApiGatewayHttpEvent(Repository.path("events/get-video.json"));
             read.setPathParameters(null);
             read.setRawPath(path);
@@ -316,6 +321,8 @@ class TemplateTest {
                 "SubmitFunction dynamodb:DeleteItem {\"Fn::GetAtt\":[\"TasksTable\",\"Arn\"]}",
                 "PollerFunction sqs:ReceiveMessage {\"Fn::GetAtt\":[\"PollDeadLetterQueue\",\"Arn\"]}",
                 "StatusFunction dynamodb:GetItem {\"Fn::GetAtt\":[\"TasksTable\",\"Arn\"]}",
+                "StatusFunction dynamodb:BatchGetItem {\"Fn::GetAtt\":[\"TasksTable\",\"Arn\"]}",
+                "StatusFunction dynamodb:Query {\"Fn::Sub\":\"${TasksTable.Arn}/index/fair-queue\"}",
                 "PollerFunction s3:PutObject {\"Fn::Sub\":\"${MediaBucket.Arn}/*\"}",
                 "SubmitFunction s3:DeleteObject {\"Fn::Sub\":\"${MediaBucket.Arn}/*\"}");
     }
@@ -455,6 +462,71 @@ class TemplateTest {
                 .forEach(r -> local.add(r.method() + " " + r.template() + " " + r.function()));
         local.add("$default " + ApiRoutes.DEFAULT_FUNCTION);
         assertThat(local).isEqualTo(declared);
+    }
+
+    /**
+     * Each alarm watches a metric that exists: one of the code's (io.wanvideo.gateway.metrics.Metric, in its total,
+     * without dimensions, in the namespace the functions are given) or one AWS publishes for a resource of this
+     * template; each notifies the optional topic; and the alarms an operator needs from day one are all there.
+     */
+    @Test
+    void everyAlarmWatchesAMetricTheCodeEmitsOrAwsPublishes() {
+        JsonNode namespace = template.at("/Globals/Function/Environment/Variables/METRICS_NAMESPACE");
+        Set<String> emitted = new TreeSet<>();
+        for (io.wanvideo.gateway.metrics.Metric m : io.wanvideo.gateway.metrics.Metric.values()) {
+            emitted.add(m.metricName());
+        }
+        Map<String, String> watched = new TreeMap<>();
+        resources.fields().forEachRemaining(e -> {
+            if (!e.getValue().path("Type").asText().equals("AWS::CloudWatch::Alarm")) {
+                return;
+            }
+            JsonNode alarm = e.getValue().get("Properties");
+            String metric = alarm.get("MetricName").asText();
+            if (alarm.get("Namespace").isTextual() && alarm.get("Namespace").asText().startsWith("AWS/")) {
+                // An AWS metric, of a resource declared here.
+                assertThat(alarm.at("/Dimensions/0/Value").toString()).as(e.getKey())
+                        .matches(".*(PollDeadLetterQueue|PollQueue|PollerFunction|SubmitFunction|StatusFunction|TasksTable).*");
+            } else {
+                assertThat(alarm.get("Namespace")).as(e.getKey() + " namespace").isEqualTo(namespace);
+                assertThat(emitted).as(e.getKey() + " watches " + metric).contains(metric);
+                assertThat(alarm.has("Dimensions")).as(e.getKey() + ": the code's totals have no dimensions").isFalse();
+            }
+            assertThat(alarm.at("/AlarmActions/Fn::If/0").asText()).as(e.getKey()).isEqualTo("AlarmsNotify");
+            assertThat(alarm.get("AlarmDescription").asText()).as(e.getKey()).isNotBlank();
+            watched.put(e.getKey(), metric);
+        });
+        assertThat(watched).containsEntry("DeadLetterQueueNotEmptyAlarm", "ApproximateNumberOfMessagesVisible")
+                .containsEntry("BacklogTooOldAlarm", io.wanvideo.gateway.metrics.Metric.OLDEST_BACKLOG_AGE.metricName())
+                .containsEntry("UpstreamKeyAlarm", io.wanvideo.gateway.metrics.Metric.ACCOUNTS_PAUSED.metricName())
+                .containsEntry("UpstreamThrottlingAlarm", io.wanvideo.gateway.metrics.Metric.UPSTREAM_THROTTLED.metricName())
+                .containsEntry("PollerErrorsAlarm", io.wanvideo.gateway.metrics.Metric.POLLER_MESSAGES_FAILED.metricName());
+        assertThat(template.at("/Parameters/AlarmTopicArn/Default").asText()).isEmpty();
+    }
+
+    /** A secret parameter is a whole ARN (IAM grants on exactly it), checked by CloudFormation before anything is made. */
+    @Test
+    void secretArnParametersMustBeWholeArns() {
+        for (String parameter : List.of("DashScopeApiKeySecretArn", "DashScopeAccountsSecretArn")) {
+            java.util.regex.Pattern allowed = java.util.regex.Pattern.compile(template.at("/Parameters/" + parameter + "/AllowedPattern").asText());
+            assertThat(allowed.matcher("").matches()).as(parameter).isTrue();
+            assertThat(allowed.matcher("arn:aws:secretsmanager:ap-southeast-1:123456789012:secret:wan-gateway/dashscope-AbCdEf").matches())
+                    .as(parameter).isTrue();
+            assertThat(allowed.matcher("wan-gateway/dashscope").matches()).as(parameter).isFalse();
+            assertThat(allowed.matcher("arn:aws:ssm:ap-southeast-1:123456789012:parameter/x").matches()).as(parameter).isFalse();
+        }
+    }
+
+    /** Every output that points at the README points at a heading it has. */
+    @Test
+    void outputsPointAtReadmeSectionsThatExist() throws Exception {
+        String readme = java.nio.file.Files.readString(java.nio.file.Path.of(Repository.path("README.md")));
+        template.get("Outputs").fields().forEachRemaining(o -> {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("README, \"([^\"]+)\"").matcher(o.getValue().path("Description").asText());
+            while (m.find()) {
+                assertThat(readme).as(o.getKey()).containsPattern("(?m)^#+ " + java.util.regex.Pattern.quote(m.group(1)) + "$");
+            }
+        });
     }
 
     @Test

@@ -67,6 +67,9 @@ public final class ApiRouter {
                 for (int i = 0; i < route.names().size(); i++) {
                     params.put(route.names().get(i), m.group(i + 1));
                 }
+                if (route.template().startsWith("/v1/videos/{id}")) {
+                    io.wanvideo.gateway.logging.LogContext.task(params.get("id"));
+                }
                 return route.handler().apply(request, params);
             }
             allowed.add(route.method());

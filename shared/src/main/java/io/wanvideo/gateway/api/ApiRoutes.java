@@ -25,11 +25,20 @@ public final class ApiRoutes {
             new Route("GET", "/v1/models", STATUS, false),
             new Route("GET", "/v1/models/{id}", STATUS, false),
             new Route("GET", "/v1/openapi.json", STATUS, false),
+            new Route("GET", "/v1/stats", STATUS, false),
             new Route("POST", "/v1/videos/{id}/remix", STATUS, true),
             new Route("POST", "/v1/videos/edits", STATUS, true),
             new Route("POST", "/v1/videos/extensions", STATUS, true),
             new Route("POST", "/v1/videos/characters", STATUS, true),
             new Route("GET", "/v1/videos/characters/{id}", STATUS, true));
+
+    /**
+     * The playground and dashboard page and its files: not part of the API (no key: the page asks for one), so not in
+     * {@link #ALL} nor the OpenAPI document. Served through $default by the function that serves it.
+     */
+    public static final List<Route> PAGE = List.of(
+            new Route("GET", "/", STATUS, true),
+            new Route("GET", "/assets/{file}", STATUS, true));
 
     /** The function behind the $default route: unknown routes get the API's error body from it. */
     public static final String DEFAULT_FUNCTION = STATUS;
@@ -39,7 +48,9 @@ public final class ApiRoutes {
     /** A router for one function: its routes served by the handlers it registers, the others known for 405s. */
     public static ApiRouter routerFor(String function, java.util.Map<String, ApiRouter.Handler> handlers) {
         ApiRouter router = new ApiRouter();
-        for (Route route : ALL) {
+        List<Route> every = new java.util.ArrayList<>(ALL);
+        every.addAll(PAGE);
+        for (Route route : every) {
             String key = route.method() + " " + route.template();
             if (route.function().equals(function)) {
                 ApiRouter.Handler handler = handlers.get(key);
@@ -51,7 +62,7 @@ public final class ApiRoutes {
                 router.elsewhere(route.method(), route.template());
             }
         }
-        if (handlers.keySet().stream().anyMatch(k -> ALL.stream().noneMatch(r -> (r.method() + " " + r.template()).equals(k)))) {
+        if (handlers.keySet().stream().anyMatch(k -> every.stream().noneMatch(r -> (r.method() + " " + r.template()).equals(k)))) {
             throw new IllegalStateException(function + " registers a handler for a route the API does not have");
         }
         return router;

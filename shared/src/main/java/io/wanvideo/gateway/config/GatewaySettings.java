@@ -150,6 +150,11 @@ public final class GatewaySettings {
                 ? io.wanvideo.gateway.webhook.WebhookTargets.Policy.LOCAL : io.wanvideo.gateway.webhook.WebhookTargets.Policy.DEPLOYED);
     }
 
+    /** METRICS_NAMESPACE (WanVideoGateway): the CloudWatch namespace of the functions' metrics; the template names it per stack. */
+    public static String metricsNamespace(Env env) {
+        return env.text("METRICS_NAMESPACE", "WanVideoGateway");
+    }
+
     /** MAX_BODY_BYTES (6 MB, what Lambda accepts): larger request bodies get 413. */
     public static int maxBodyBytes(Env env) {
         return env.integer("MAX_BODY_BYTES", 6_000_000);

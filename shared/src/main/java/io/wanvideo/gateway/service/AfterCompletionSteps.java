@@ -1,5 +1,7 @@
 package io.wanvideo.gateway.service;
 
+import io.wanvideo.gateway.metrics.Metrics;
+import io.wanvideo.gateway.metrics.Metric;
 import io.wanvideo.gateway.json.Json;
 import io.wanvideo.gateway.model.ResultCopy;
 import io.wanvideo.gateway.model.TaskState;
@@ -106,6 +108,7 @@ public final class AfterCompletionSteps implements AfterCompletion {
         try {
             long size = objects.copyFrom(URI.create(task.videoUrl()), key, schedules.copyLimit()).size();
             next = new ResultCopy(ResultCopy.COPIED, key, copy.attempts() + 1, null, null);
+            Metrics.count(Metric.RESULT_COPIES, "copied");
             LOG.info("task {}: video copied ({} bytes)", task.id(), size);
         } catch (ObjectStoreException | IllegalArgumentException e) {
             int attempts = copy.attempts() + 1;
@@ -113,10 +116,12 @@ public final class AfterCompletionSteps implements AfterCompletion {
             if (retry && attempts < schedules.copyRetries().size()) {
                 long due = clock.millis() + schedules.copyRetries().get(attempts) * 1000L;
                 next = new ResultCopy(ResultCopy.PENDING, null, attempts, due, e.getMessage());
+                Metrics.count(Metric.RESULT_COPIES, "retry");
                 LOG.warn("task {}: video copy failed ({}); attempt {} in {} s", task.id(), e.getMessage(), attempts + 1,
                         schedules.copyRetries().get(attempts));
             } else {
                 next = new ResultCopy(ResultCopy.FAILED, null, attempts, null, e.getMessage());
+                Metrics.count(Metric.RESULT_COPIES, "failed");
                 LOG.error("task {}: video copy failed for good after {} attempts: {}; clients get the upstream URL until "
                         + "it expires", task.id(), attempts, e.getMessage());
             }
@@ -141,6 +146,7 @@ public final class AfterCompletionSteps implements AfterCompletion {
         if (secret.isEmpty()) {
             next = new WebhookDelivery(webhook.url(), webhook.eventId(), webhook.type(), WebhookDelivery.FAILED,
                     webhook.attempts(), null, null);
+            Metrics.count(Metric.WEBHOOK_DELIVERIES, "no_secret");
             LOG.error("task {}: tenant {} has no webhook signing secret; the {} event is not sent", task.id(), task.tenant(),
                     webhook.type());
         } else {
@@ -153,16 +159,19 @@ public final class AfterCompletionSteps implements AfterCompletion {
             if (attempt.succeeded()) {
                 next = new WebhookDelivery(webhook.url(), webhook.eventId(), webhook.type(), WebhookDelivery.DELIVERED,
                         attempts, status, null);
+                Metrics.count(Metric.WEBHOOK_DELIVERIES, "delivered");
                 LOG.info("task {}: {} delivered on attempt {} ({})", task.id(), webhook.type(), attempts, status);
             } else if (attempts < schedules.webhookRetries().size()) {
                 long due = now + schedules.webhookRetries().get(attempts) * 1000L;
                 next = new WebhookDelivery(webhook.url(), webhook.eventId(), webhook.type(), WebhookDelivery.PENDING,
                         attempts, status, due);
+                Metrics.count(Metric.WEBHOOK_DELIVERIES, "retry");
                 LOG.warn("task {}: {} delivery attempt {} failed ({}); next in {} s", task.id(), webhook.type(), attempts,
                         attempt.error(), schedules.webhookRetries().get(attempts));
             } else {
                 next = new WebhookDelivery(webhook.url(), webhook.eventId(), webhook.type(), WebhookDelivery.FAILED,
                         attempts, status, null);
+                Metrics.count(Metric.WEBHOOK_DELIVERIES, "failed");
                 LOG.error("task {}: {} not delivered after {} attempts; last: {}", task.id(), webhook.type(), attempts,
                         attempt.error());
             }

@@ -50,14 +50,19 @@ public final class DynamoAccountStates implements AccountStates {
     }
 
     @Override
-    public void recordCapacity(String pool, int slots) {
+    public void recordCapacity(String pool, Map<String, Integer> slotsByAccount) {
+        int total = slotsByAccount.values().stream().mapToInt(Integer::intValue).sum();
+        // The accounts as "name=slots,..." in the configuration's order: one string compares in a condition.
+        String accounts = slotsByAccount.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                .collect(java.util.stream.Collectors.joining(","));
         // Only when it changed: the sweep records it every minute, and most minutes nothing changed.
         try {
             dynamo.updateItem(u -> u.tableName(table).key(Map.of(TaskTable.PK, AttributeValue.fromS(CAPACITY_PREFIX + pool)))
-                    .updateExpression("SET #slots = :slots")
-                    .conditionExpression("attribute_not_exists(#slots) OR #slots <> :slots")
-                    .expressionAttributeNames(Map.of("#slots", "slots"))
-                    .expressionAttributeValues(Map.of(":slots", TaskItems.n(slots))));
+                    .updateExpression("SET #slots = :slots, #accounts = :accounts")
+                    .conditionExpression("attribute_not_exists(#slots) OR #slots <> :slots OR attribute_not_exists(#accounts) "
+                            + "OR #accounts <> :accounts")
+                    .expressionAttributeNames(Map.of("#slots", "slots", "#accounts", "accounts"))
+                    .expressionAttributeValues(Map.of(":slots", TaskItems.n(total), ":accounts", AttributeValue.fromS(accounts))));
         } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException unchanged) {
             // already recorded
         }
@@ -65,10 +70,28 @@ public final class DynamoAccountStates implements AccountStates {
 
     @Override
     public java.util.Optional<Integer> capacity(String pool) {
-        Map<String, AttributeValue> item = dynamo.getItem(g -> g.tableName(table)
-                .key(Map.of(TaskTable.PK, AttributeValue.fromS(CAPACITY_PREFIX + pool)))).item();
+        Map<String, AttributeValue> item = capacityItem(pool);
         return item == null || !item.containsKey("slots") ? java.util.Optional.empty()
                 : java.util.Optional.of(Integer.valueOf(item.get("slots").n()));
+    }
+
+    @Override
+    public Map<String, Integer> accountSlots(String pool) {
+        Map<String, AttributeValue> item = capacityItem(pool);
+        Map<String, Integer> slots = new LinkedHashMap<>();
+        String accounts = item == null ? null : TaskItems.str(item, "accounts");
+        if (accounts != null && !accounts.isEmpty()) {
+            for (String pair : accounts.split(",")) {
+                int eq = pair.lastIndexOf('=');
+                slots.put(pair.substring(0, eq), Integer.valueOf(pair.substring(eq + 1)));
+            }
+        }
+        return slots;
+    }
+
+    private Map<String, AttributeValue> capacityItem(String pool) {
+        return dynamo.getItem(g -> g.tableName(table)
+                .key(Map.of(TaskTable.PK, AttributeValue.fromS(CAPACITY_PREFIX + pool)))).item();
     }
 
     @Override

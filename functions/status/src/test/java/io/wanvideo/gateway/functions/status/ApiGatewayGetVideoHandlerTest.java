@@ -142,7 +142,7 @@ class ApiGatewayGetVideoHandlerTest {
         assertThat(error(request("PUT", "/v1/videos/" + id, OWNER_KEY), 405).get("type").asText()).isEqualTo("invalid_request_error");
         assertThat(error(request("PATCH", "/v1/videos", OWNER_KEY), 405).get("code").asText()).isEqualTo("method_not_allowed");
         assertThat(error(request("GET", "/v2/anything", OWNER_KEY), 404).get("type").asText()).isEqualTo("not_found_error");
-        assertThat(error(request("GET", "/", null), 404).get("code").asText()).isEqualTo("not_found");
+        assertThat(error(request("GET", "/index.html", null), 404).get("code").asText()).isEqualTo("not_found");
     }
     @Test
     void theListSampleListsTheCallersTasksNewestFirst() throws Exception {

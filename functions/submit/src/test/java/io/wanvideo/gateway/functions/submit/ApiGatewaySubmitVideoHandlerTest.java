@@ -24,6 +24,7 @@ import io.wanvideo.gateway.testing.FormFixture;
 import io.wanvideo.gateway.testing.LocalAws;
 import io.wanvideo.gateway.testing.Repository;
 import io.wanvideo.gateway.testing.Specs;
+import io.wanvideo.gateway.testing.StoreInvariants;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -281,5 +282,121 @@ class ApiGatewaySubmitVideoHandlerTest {
         APIGatewayV2HTTPResponse again = invoke(event("delete-video.json"));
         assertThat(again.getStatusCode()).isEqualTo(404);
         assertThat(Json.tree(again.getBody()).at("/error/code").asText()).isEqualTo("not_found");
+    }
+
+    // ------------------------------------------------------------------ tenant limits (429)
+
+    /** A refusal for a tenant limit, as the client sees it. */
+    record Throttled(String limit, int retryAfterSeconds) {}
+
+    private APIGatewayV2HTTPResponse submitAs(String key, String file) {
+        APIGatewayV2HTTPEvent event = event(file);
+        Map<String, String> headers = new HashMap<>(event.getHeaders());
+        headers.put("authorization", "Bearer " + key);
+        event.setHeaders(headers);
+        return invoke(event);
+    }
+
+    private void accepted(String key, String file) {
+        APIGatewayV2HTTPResponse response = submitAs(key, file);
+        assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(200);
+    }
+
+    /** Which limit the 429 names (its message), and its Retry-After; the body is the API's error body. */
+    private Throttled throttled(String key, String file) throws Exception {
+        APIGatewayV2HTTPResponse response = submitAs(key, file);
+        assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(429);
+        JsonNode body = Json.tree(response.getBody());
+        assertThat(body.fieldNames()).toIterable().containsExactly("error");
+        JsonNode error = body.get("error");
+        assertThat(error.get("type").asText()).isEqualTo("rate_limit_error");
+        assertThat(error.get("code").asText()).isEqualTo("rate_limit_exceeded");
+        assertThat(error.get("param").isNull()).isTrue();
+        String message = error.get("message").asText();
+        String retryAfter = response.getHeaders().get("retry-after");
+        assertThat(retryAfter).as("Retry-After").isNotNull().matches("[0-9]+");
+        assertThat(message).contains("Retry after " + retryAfter + " s");
+        String limit = message.contains("waiting for this model") ? "waiting per model"
+                : message.contains("this minute") ? "submits per minute" : message;
+        return new Throttled(limit, Integer.parseInt(retryAfter));
+    }
+
+    /** Messages on the poll queue, all of them (each received once, then hidden for the test's length). */
+    private int messages() {
+        int count = 0;
+        for (List<Message> batch = queued(); !batch.isEmpty(); batch = queued()) {
+            count += batch.size();
+        }
+        return count;
+    }
+
+    private void keyWithLimits(String key, String tenant, Integer maxWaiting, Integer submitsPerMinute) {
+        new DynamoApiKeyStore(aws.dynamo(), table).put(ApiKeys.hash(key),
+                new ApiKeyStore.ApiKeyRecord(tenant, maxWaiting, submitsPerMinute, null, null));
+    }
+
+    /** The per-minute count is one item per calendar minute: a test that fills one must not straddle two. */
+    private static void awayFromTheTurnOfAMinute() throws InterruptedException {
+        long left = 60_000 - System.currentTimeMillis() % 60_000;
+        if (left < 15_000) {
+            Thread.sleep(left + 200);
+        }
+    }
+
+    @Test
+    void aTenantAtItsKeysWaitingLimitForAModelGets429AndNothingIsWritten() throws Exception {
+        awayFromTheTurnOfAMinute();
+        keyWithLimits("sk-limited", "limited", 2, 3);
+        accepted("sk-limited", "submit-r2v.json");
+        accepted("sk-limited", "submit-r2v.json");
+        assertThat(throttled("sk-limited", "submit-r2v.json")).isEqualTo(new Throttled("waiting per model", 30));
+        assertThat(storedTasks()).isEqualTo(2);
+        assertThat(messages()).isEqualTo(2);
+        // Waiting is counted per model (each model has its own slots upstream), and the refusal used none of the
+        // minute's three submits: the third goes through, the fourth meets the per-minute limit.
+        accepted("sk-limited", "submit-i2v.json");
+        assertThat(throttled("sk-limited", "submit-i2v.json").limit()).isEqualTo("submits per minute");
+        // Another tenant is not held up by this one's limits.
+        accepted(KEY, "submit-r2v.json");
+        assertThat(storedTasks()).isEqualTo(4);
+        assertThat(messages()).isEqualTo(2);
+        StoreInvariants.check(aws.dynamo(), table);
+    }
+
+    @Test
+    void aTenantAtItsKeysSubmitsPerMinuteGets429UntilTheMinuteTurnsAndNothingIsWritten() throws Exception {
+        awayFromTheTurnOfAMinute();
+        keyWithLimits("sk-limited", "limited", null, 2);
+        accepted("sk-limited", "submit-r2v.json");
+        accepted("sk-limited", "submit-i2v.json");
+        long secondsLeft = (60_000 - System.currentTimeMillis() % 60_000 + 999) / 1000;
+        Throttled refused = throttled("sk-limited", "submit-r2v.json");
+        assertThat(refused.limit()).isEqualTo("submits per minute");
+        assertThat(refused.retryAfterSeconds()).isBetween(1, (int) secondsLeft);
+        assertThat(storedTasks()).isEqualTo(2);
+        assertThat(messages()).isEqualTo(2);
+        StoreInvariants.check(aws.dynamo(), table);
+    }
+
+    @Test
+    void withoutLimitsOnItsKeyATenantHasTheDeploymentsDefaults() throws Exception {
+        awayFromTheTurnOfAMinute();
+        handler = new ApiGatewaySubmitVideoHandler(new Env(aws.environment(table, queues,
+                Map.of("TENANT_MAX_WAITING", "2", "TENANT_SUBMITS_PER_MINUTE", "3"))));
+        accepted(KEY, "submit-r2v.json");
+        accepted(KEY, "submit-r2v.json");
+        assertThat(throttled(KEY, "submit-r2v.json")).isEqualTo(new Throttled("waiting per model", 30));
+        accepted(KEY, "submit-i2v.json");
+        assertThat(throttled(KEY, "submit-i2v.json").limit()).isEqualTo("submits per minute");
+        assertThat(storedTasks()).isEqualTo(3);
+        assertThat(messages()).isEqualTo(3);
+        // A key's own limits win over the defaults, each on its own.
+        keyWithLimits("sk-generous", "generous", 4, null);
+        for (int i = 0; i < 3; i++) {
+            accepted("sk-generous", "submit-r2v.json");
+        }
+        assertThat(throttled("sk-generous", "submit-r2v.json").limit()).isEqualTo("submits per minute");
+        assertThat(storedTasks()).isEqualTo(6);
+        StoreInvariants.check(aws.dynamo(), table);
     }
 }
