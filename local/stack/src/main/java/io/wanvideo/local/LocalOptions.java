@@ -52,12 +52,14 @@ public record LocalOptions(
      * Variables passed through to the functions, as template.yaml sets them; and LOCAL_WEBHOOK_SECRET, which
      * signs every tenant's webhooks here where a deployment reads each tenant's from Secrets Manager.
      */
-    private static final List<String> FUNCTION_SETTINGS = List.of("SLOTS_PER_MODEL", "CREATES_PER_SECOND", "QUERIES_PER_SECOND",
-            "TASK_TIMEOUT_MINUTES", "TASK_RETENTION_DAYS", "MAX_BODY_BYTES", "API_KEY_CACHE_SECONDS",
-            "EXPECTED_GENERATION_SECONDS", "GENERATION_TIME_SIGMA", "WEBHOOK_RETRY_SECONDS", "WEBHOOK_SECRET_PREFIX",
-            WEBHOOK_SECRET);
+    static final List<String> FUNCTION_SETTINGS = List.of("SLOTS_PER_MODEL", "CREATES_PER_SECOND", "QUERIES_PER_SECOND",
+            "TASK_TIMEOUT_MINUTES", "QUEUE_TIMEOUT_HOURS", "DISPATCH_TIMEOUT_MINUTES", "TASK_RETENTION_DAYS", "MAX_BODY_BYTES",
+            "API_KEY_CACHE_SECONDS", "EXPECTED_GENERATION_SECONDS", "GENERATION_TIME_SIGMA", "WEBHOOK_RETRY_SECONDS",
+            "WEBHOOK_SECRET_PREFIX", WEBHOOK_SECRET, "RESULT_COPY", "RESULT_LINK_SECONDS", "RESULT_RETENTION_DAYS",
+            "INPUT_LINK_MINUTES", "TENANT_MAX_WAITING", "TENANT_SUBMITS_PER_MINUTE", "PRICE_TABLE", "DASHSCOPE_ACCOUNTS",
+            "DASHSCOPE_KEY_MAX_AGE_SECONDS", "LOG_LEVEL");
     /** Variables that replace an embedded service with an external one. */
-    private static final List<String> AWS_SETTINGS = List.of("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB",
+    static final List<String> AWS_SETTINGS = List.of("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB",
             "AWS_ENDPOINT_URL_SQS", "AWS_ENDPOINT_URL_S3", "AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
             "AWS_SESSION_TOKEN", "AWS_PROFILE", "TABLE_NAME", "QUEUE_URL", "DEAD_LETTER_QUEUE_URL", "MEDIA_BUCKET");
 

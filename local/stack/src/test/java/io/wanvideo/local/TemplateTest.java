@@ -301,6 +301,27 @@ class TemplateTest {
         });
     }
 
+    /**
+     * What the local stack sets itself (its embedded resources, the simulator and what follows from it), and what
+     * names where a deployment keeps its secrets or its metrics, which have no meaning on one machine.
+     */
+    private static final Set<String> SET_BY_THE_LOCAL_STACK = Set.of("TABLE_NAME", "QUEUE_URL", "DEAD_LETTER_QUEUE_ARN",
+            "MEDIA_BUCKET", "LOCAL_NETWORK_TARGETS", "DASHSCOPE_BASE_URL", "DASHSCOPE_API_KEY", "EXPECTED_GENERATION_SECONDS",
+            "GENERATION_TIME_SIGMA", "DASHSCOPE_API_KEY_SECRET_ARN", "DASHSCOPE_API_KEY_PARAMETER",
+            "DASHSCOPE_ACCOUNTS_SECRET_ARN", "DASHSCOPE_ACCOUNTS_PARAMETER", "METRICS_NAMESPACE", "AWS_CONTAINER_CREDENTIALS_FULL_URI");
+
+    @Test
+    void everySettingAFunctionReadsCanBeGivenToTheLocalStack() {
+        Set<String> passed = new TreeSet<>(LocalOptions.FUNCTION_SETTINGS);
+        passed.addAll(LocalOptions.AWS_SETTINGS);
+        passed.addAll(SET_BY_THE_LOCAL_STACK);
+        envs.forEach((function, env) -> {
+            Set<String> read = new TreeSet<>(env.namesRead());
+            read.removeIf(name -> name.startsWith("AWS_ENDPOINT_URL_") || passed.contains(name));
+            assertThat(read).as("%s reads these, but ./run-local never passes them on", function).isEmpty();
+        });
+    }
+
     @Test
     void everyAwsCallIsAllowedByTheCallersRole() {
         List<AwsCallRecorder.Call> calls = AwsCallRecorder.calls().stream()
