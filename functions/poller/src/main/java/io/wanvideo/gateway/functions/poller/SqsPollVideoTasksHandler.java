@@ -19,9 +19,11 @@ import io.wanvideo.gateway.service.Poller;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.apache.logging.log4j.CloseableThreadContext;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -29,9 +31,16 @@ import org.apache.logging.log4j.Logger;
  * The poll queue's consumer (and its dead-letter queue's). Messages of a batch are independent and handled
  * in parallel; a message that fails is reported as a batch item failure, never by failing the batch, so SQS
  * retries only that one and moves it to the dead-letter queue once it keeps failing.
+ *
+ * <p>Every line logged while a message is handled carries the invocation's request id and the message's task id
+ * in the log context ({@value #REQUEST_ID}, {@value #TASK_ID}) of the worker thread that handles it, cleared after:
+ * Lambda's runtime sets the request id on the handler thread only, and the lines of a batch interleave.
  */
 public final class SqsPollVideoTasksHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
     private static final Logger LOG = LogManager.getLogger(SqsPollVideoTasksHandler.class);
+    /** The log context key Lambda's runtime uses for the request id (log4j2.xml's text pattern shows it). */
+    static final String REQUEST_ID = "AWSRequestId";
+    static final String TASK_ID = "taskId";
 
     private final Poller poller;
     private final String deadLetterQueueArn;
@@ -60,9 +69,15 @@ public final class SqsPollVideoTasksHandler implements RequestHandler<SQSEvent, 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
         List<SQSEvent.SQSMessage> records = event.getRecords() == null ? List.of() : event.getRecords();
+        Map<String, String> logContext = context == null || context.getAwsRequestId() == null ? Map.of()
+                : Map.of(REQUEST_ID, context.getAwsRequestId());
         List<Future<?>> results = new ArrayList<>();
         for (SQSEvent.SQSMessage record : records) {
-            results.add(workers.submit(() -> handle(record)));
+            results.add(workers.submit(() -> {
+                try (CloseableThreadContext.Instance log = CloseableThreadContext.putAll(logContext)) {
+                    return handle(record, log);
+                }
+            }));
         }
         List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
         for (int i = 0; i < records.size(); i++) {
@@ -77,7 +92,7 @@ public final class SqsPollVideoTasksHandler implements RequestHandler<SQSEvent, 
         return new SQSBatchResponse(failures);
     }
 
-    private Void handle(SQSEvent.SQSMessage record) {
+    private Void handle(SQSEvent.SQSMessage record, CloseableThreadContext.Instance log) {
         boolean deadLetter = deadLetterQueueArn.equals(record.getEventSourceArn());
         TaskMessage message;
         try {
@@ -89,6 +104,9 @@ public final class SqsPollVideoTasksHandler implements RequestHandler<SQSEvent, 
                 return null;
             }
             throw e;
+        }
+        if (message.taskId() != null) {
+            log.put(TASK_ID, message.taskId());
         }
         if (deadLetter) {
             poller.handleDeadLetter(message);
