@@ -48,7 +48,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * front and an SQS event-source loop, and the sweep schedule, wired as template.yaml wires them in AWS.
  */
 public final class LocalGateway implements AutoCloseable {
-    static final String TABLE = "wan-video-tasks";
+    public static final String TABLE = "wan-video-tasks";
     static final String QUEUE = "wan-video-poll";
     static final String DEAD_LETTER_QUEUE = "wan-video-poll-dlq";
     static final String BUCKET = "wan-video-media";
@@ -266,7 +266,7 @@ public final class LocalGateway implements AutoCloseable {
      * The standard deviation of ln(run time) for run times drawn uniformly from [min, max], at least 0.2: the
      * simulator is exact, but a task's end as the poller sees it also moves with PENDING time and latency.
      */
-    static double logSpread(double min, double max) {
+    public static double logSpread(double min, double max) {
         if (!(max > min) || min <= 0) {
             return 0.2;
         }

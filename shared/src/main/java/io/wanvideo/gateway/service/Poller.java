@@ -10,7 +10,6 @@ import io.wanvideo.gateway.store.RateGate;
 import io.wanvideo.gateway.store.TaskStore;
 import io.wanvideo.gateway.upstream.Upstreams;
 import java.time.Clock;
-import java.time.Duration;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -56,7 +55,7 @@ public final class Poller {
             case TaskMessage.FILL -> scheduler.fill(message.pool(), null);
             case TaskMessage.EFFECT -> afterCompletion.run(message.taskId(), message.effect());
             case TaskMessage.SWEEP -> sweeper.sweep();
-            case TaskMessage.RECOVER -> sweeper.sweep(Duration.ZERO);
+            case TaskMessage.RECOVER -> sweeper.recover();
             default -> LOG.warn("message of unknown kind {} dropped", message.kind());
         }
     }
