@@ -69,12 +69,35 @@ public final class ApiErrors {
         return null;
     }
 
-    /** A client's value as an error message may repeat it: bounded, so a megabyte in is not a megabyte out. */
+    /**
+     * A client's value as an error message may repeat it: bounded, so a megabyte in is not a megabyte out, and
+     * well-formed, so an unpaired surrogate the client sent (JSON can spell one) does not make the answer itself
+     * text that cannot be written as UTF-8: it is shown as U+FFFD.
+     */
     public static String echo(String value) {
         if (value == null) {
             return "";
         }
-        return value.codePointCount(0, value.length()) <= MAX_ECHO ? value
+        String shown = value.codePointCount(0, value.length()) <= MAX_ECHO ? value
                 : value.substring(0, value.offsetByCodePoints(0, MAX_ECHO)) + "...";
+        StringBuilder out = null;
+        for (int i = 0; i < shown.length(); i++) {
+            char c = shown.charAt(i);
+            boolean paired = Character.isHighSurrogate(c) && i + 1 < shown.length() && Character.isLowSurrogate(shown.charAt(i + 1));
+            if (paired) {
+                if (out != null) {
+                    out.append(c).append(shown.charAt(i + 1));
+                }
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                if (out == null) {
+                    out = new StringBuilder(shown.length()).append(shown, 0, i);
+                }
+                out.append('\ufffd');
+            } else if (out != null) {
+                out.append(c);
+            }
+        }
+        return out == null ? shown : out.toString();
     }
 }

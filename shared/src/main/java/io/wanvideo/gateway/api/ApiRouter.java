@@ -12,8 +12,9 @@ import java.util.regex.Pattern;
 
 /**
  * Routes requests by method and path template ({@code /v1/videos/{id}}) to the function's handlers. A path
- * the API knows with a method this function does not serve is a 405 naming the allowed ones; any other path is
- * the API's own 404, never API Gateway's.
+ * the API knows with a method none of its routes takes is a 405 naming the allowed ones; a path and method of a
+ * route another function serves (reached here by another spelling, as {@code POST /v1/videos/}) and any other path
+ * are the API's own 404, never API Gateway's.
  */
 public final class ApiRouter {
     /** A handler with the path's parameters by name. */
@@ -57,28 +58,40 @@ public final class ApiRouter {
         String path = request.path();
         Set<String> allowed = new LinkedHashSet<>();
         String template = null;
+        String servedElsewhere = null;
         for (Route route : known) {
             Matcher m = route.pattern().matcher(path);
             if (!m.matches()) {
                 continue;
             }
-            if (route.method().equals(request.method()) && route.handler() != null) {
-                Map<String, String> params = new LinkedHashMap<>();
-                for (int i = 0; i < route.names().size(); i++) {
-                    params.put(route.names().get(i), m.group(i + 1));
+            if (route.method().equals(request.method())) {
+                if (route.handler() != null) {
+                    Map<String, String> params = new LinkedHashMap<>();
+                    for (int i = 0; i < route.names().size(); i++) {
+                        params.put(route.names().get(i), m.group(i + 1));
+                    }
+                    if (route.template().startsWith("/v1/videos/{id}")) {
+                        io.wanvideo.gateway.logging.LogContext.task(params.get("id"));
+                    }
+                    return route.handler().apply(request, params);
                 }
-                if (route.template().startsWith("/v1/videos/{id}")) {
-                    io.wanvideo.gateway.logging.LogContext.task(params.get("id"));
-                }
-                return route.handler().apply(request, params);
+                // The route exists, but another function serves it: the request came here by another spelling of
+                // its path or method (a trailing slash, lower case), which API Gateway does not route as the route.
+                servedElsewhere = servedElsewhere == null ? route.template() : servedElsewhere;
+                continue;
             }
             allowed.add(route.method());
             template = template == null ? route.template() : template;
         }
+        String asked = ApiErrors.echo(request.method()) + " " + ApiErrors.echo(path);
+        if (servedElsewhere != null) {
+            throw ApiError.notFound(null, "Unknown route: " + asked + ". The API has " + request.method() + " "
+                    + servedElsewhere + ".");
+        }
         if (template != null) {
-            throw ApiError.methodNotAllowed(request.method() + " is not supported on " + template + "; use "
+            throw ApiError.methodNotAllowed(ApiErrors.echo(request.method()) + " is not supported on " + template + "; use "
                     + String.join(" or ", allowed) + ".").withHeader("allow", String.join(", ", allowed));
         }
-        throw ApiError.notFound(null, "Unknown route: " + ApiErrors.echo(request.method()) + " " + ApiErrors.echo(path) + ".");
+        throw ApiError.notFound(null, "Unknown route: " + asked + ".");
     }
 }

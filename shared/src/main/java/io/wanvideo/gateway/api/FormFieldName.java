@@ -30,7 +30,8 @@ record FormFieldName(String root, List<Subscript> subscripts) {
     static FormFieldName parse(String name) {
         int open = name.indexOf('[');
         String root = open < 0 ? name : name.substring(0, open);
-        String param = root.isEmpty() ? null : root;
+        // A name is a client's value: as a param or in a message, it is shown as messages show any (ApiErrors.echo).
+        String param = root.isEmpty() ? null : ApiErrors.echo(root);
         if (name.length() > MAX_CHARS) {
             throw ApiError.malformedForm(param, "A form field name is " + name.length() + " characters long; the limit is "
                     + MAX_CHARS + ".");
@@ -54,7 +55,8 @@ record FormFieldName(String root, List<Subscript> subscripts) {
             }
             subscripts.add(subscript(inside, param, name));
             if (subscripts.size() > MAX_SUBSCRIPTS) {
-                throw ApiError.malformedForm(param, "The form field `" + name + "` nests deeper than " + MAX_SUBSCRIPTS
+                throw ApiError.malformedForm(param, "The form field `" + ApiErrors.echo(name) + "` nests deeper than "
+                        + MAX_SUBSCRIPTS
                         + " levels; no field of the API does.");
             }
             at = close + 1;
@@ -73,14 +75,16 @@ record FormFieldName(String root, List<Subscript> subscripts) {
         }
         // A position is written as JSON writes a number; "01" would be a different field from "1" to a client.
         if (inside.length() > MAX_INDEX_DIGITS || (inside.length() > 1 && inside.charAt(0) == '0')) {
-            throw ApiError.malformedForm(param, "The form field `" + name + "` has the array position [" + inside
+            throw ApiError.malformedForm(param, "The form field `" + ApiErrors.echo(name) + "` has the array position ["
+                    + ApiErrors.echo(inside)
                     + "]; write positions as 0, 1, 2, ...");
         }
         return new Subscript(Subscript.Kind.POSITION, null, Integer.parseInt(inside));
     }
 
     private static ApiError badName(String param, String name) {
-        return ApiError.malformedForm(param, "The form field name `" + name + "` is not a field or a path such as "
+        return ApiError.malformedForm(param, "The form field name `" + ApiErrors.echo(name)
+                + "` is not a field or a path such as "
                 + "media[][url], media[0][url] or input_reference[image_url].");
     }
 }

@@ -189,8 +189,9 @@ final class FormParts {
             // RFC 2388's multipart/mixed, several files in one field: no field of the API takes several files.
             if (mediaType != null && mediaType.startsWith("multipart/")) {
                 String root = name.split("\\[", 2)[0];
-                throw ApiError.malformedForm(root.isEmpty() ? null : root, "The form field `" + name + "` is itself "
-                        + mediaType + "; send each file as a part of its own.");
+                throw ApiError.malformedForm(root.isEmpty() ? null : ApiErrors.echo(root), "The form field `"
+                        + ApiErrors.echo(name) + "` is itself " + ApiErrors.echo(mediaType)
+                        + "; send each file as a part of its own.");
             }
         }
 

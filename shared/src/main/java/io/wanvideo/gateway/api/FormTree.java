@@ -91,7 +91,7 @@ final class FormTree {
         }
         if (rest.isEmpty()) {
             if (existing instanceof Value) {
-                throw ApiError.malformedForm(path, "The form gives `" + path + "` twice; give each field once, "
+                throw ApiError.malformedForm(path, "The form gives `" + ApiErrors.echo(path) + "` twice; give each field once, "
                         + "and the elements of an array as name[] parts.");
             }
             if (existing != null) {
@@ -158,7 +158,8 @@ final class FormTree {
 
     private static ApiError conflict(String path, Slot existing, Subscript wanted) {
         String as = wanted == null ? "a single value" : describe(newContainer(wanted));
-        return ApiError.malformedForm(path, "The form gives `" + path + "` both as " + describe(existing) + " and as "
+        return ApiError.malformedForm(path, "The form gives `" + ApiErrors.echo(path) + "` both as " + describe(existing)
+                + " and as "
                 + as + "; a field has one shape.");
     }
 
@@ -196,8 +197,8 @@ final class FormTree {
             int expected = 0;
             for (int index : positioned.byIndex.keySet()) {
                 if (index != expected) {
-                    throw ApiError.malformedForm(path, "The form gives `" + path + "[" + index + "]` but not `" + path
-                            + "[" + expected + "]`; array positions count up from 0 without gaps.");
+                    throw ApiError.malformedForm(path, "The form gives `" + ApiErrors.echo(path) + "[" + index + "]` but not `"
+                            + ApiErrors.echo(path) + "[" + expected + "]`; array positions count up from 0 without gaps.");
                 }
                 expected++;
             }
@@ -214,14 +215,15 @@ final class FormTree {
 
     private static JsonNode value(FormPart part, String path, FormFieldType type) {
         if (part.transferEncoding() != null && !List.of("7bit", "8bit", "binary").contains(part.transferEncoding())) {
-            throw ApiError.malformedForm(path, "`" + path + "` has Content-Transfer-Encoding: " + part.transferEncoding()
+            throw ApiError.malformedForm(path, "`" + ApiErrors.echo(path) + "` has Content-Transfer-Encoding: "
+                    + ApiErrors.echo(part.transferEncoding())
                     + "; form data is sent as is (RFC 7578).");
         }
         if (part.isFile()) {
             if (type != FormFieldType.IMAGE) {
                 String expected = type == FormFieldType.BOOLEAN ? "true or false"
                         : type == FormFieldType.INTEGER ? "an integer" : "a string";
-                throw ApiError.invalidType(path, "`" + path + "` must be " + expected + ", not an uploaded file. "
+                throw ApiError.invalidType(path, "`" + ApiErrors.echo(path) + "` must be " + expected + ", not an uploaded file. "
                         + "Files are accepted only as images, at input_reference and media[].url.");
             }
             return NODES.textNode(UploadedImages.dataUri(part.content(), part.mediaType(), path));
@@ -259,7 +261,8 @@ final class FormTree {
     private static String text(FormPart part, String path) {
         String charset = part.charset() == null ? "utf-8" : part.charset().toLowerCase(Locale.ROOT);
         if (!charset.equals("utf-8") && !charset.equals("utf8") && !charset.equals("us-ascii")) {
-            throw ApiError.malformedForm(path, "`" + path + "` is sent in charset " + part.charset()
+            throw ApiError.malformedForm(path, "`" + ApiErrors.echo(path) + "` is sent in charset "
+                    + ApiErrors.echo(part.charset())
                     + "; send text fields as UTF-8.");
         }
         String text;
@@ -269,7 +272,7 @@ final class FormTree {
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(part.content())).toString();
         } catch (CharacterCodingException e) {
-            throw ApiError.malformedForm(path, "`" + path + "` is not valid UTF-8 text.");
+            throw ApiError.malformedForm(path, "`" + ApiErrors.echo(path) + "` is not valid UTF-8 text.");
         }
         // FormData turns every line break in a value into CRLF (WHATWG HTML, "multipart/form-data encoding");
         // undone, the prompt the client wrote is the one stored and counted.

@@ -43,7 +43,8 @@ final class UploadedImages {
         } else {
             type = IMAGE_TYPES.get(mediaType);
             if (type == null) {
-                throw ApiError.invalidValue(param, "`" + param + "` is an uploaded " + mediaType + " file; uploads must be "
+                throw ApiError.invalidValue(param, "`" + param + "` is an uploaded " + ApiErrors.echo(mediaType)
+                        + " file; uploads must be "
                         + ACCEPTED + " images. Give videos and audio as URLs.");
             }
         }

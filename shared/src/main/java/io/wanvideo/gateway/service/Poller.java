@@ -10,7 +10,6 @@ import io.wanvideo.gateway.store.RateGate;
 import io.wanvideo.gateway.store.TaskStore;
 import io.wanvideo.gateway.upstream.Upstreams;
 import java.time.Clock;
-import java.time.Duration;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -45,7 +44,7 @@ public final class Poller {
                 p.planner(), p.clock());
         this.advancer = new TaskAdvancer(p.store(), p.queue(), scheduler, dispatcher, polls, p.clock());
         this.sweeper = new Sweeper(p.store(), p.queue(), p.upstreams(), finisher, health, p.accounts(), p.settings(), p.clock());
-        this.deadLetters = new DeadLetters(p.store(), p.queue(), p.upstreams(), finisher, polls, dispatcher);
+        this.deadLetters = new DeadLetters(p.store(), p.queue(), p.upstreams(), finisher, polls, dispatcher, p.afterCompletion());
         this.afterCompletion = p.afterCompletion();
     }
 
@@ -56,7 +55,7 @@ public final class Poller {
             case TaskMessage.FILL -> scheduler.fill(message.pool(), null);
             case TaskMessage.EFFECT -> afterCompletion.run(message.taskId(), message.effect());
             case TaskMessage.SWEEP -> sweeper.sweep();
-            case TaskMessage.RECOVER -> sweeper.sweep(Duration.ZERO);
+            case TaskMessage.RECOVER -> sweeper.recover();
             default -> LOG.warn("message of unknown kind {} dropped", message.kind());
         }
     }

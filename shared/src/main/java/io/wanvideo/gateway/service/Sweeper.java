@@ -65,6 +65,19 @@ public final class Sweeper {
 
     /** @param grace how overdue a message must be before its task counts as orphaned */
     public Report sweep(Duration grace) {
+        return sweep(grace, false);
+    }
+
+    /**
+     * The sweep for a fresh, empty queue in front of a table that outlived the old one (the local stack restarted
+     * with its data): every slot holder's message is gone, including those not due yet (a poll planned for later, a
+     * create in flight), so each is re-enqueued now rather than when its due time plus the grace has passed.
+     */
+    public Report recover() {
+        return sweep(Duration.ZERO, true);
+    }
+
+    private Report sweep(Duration grace, boolean everySlotHolder) {
         int requeued = 0;
         int timedOut = 0;
         int expired = 0;
@@ -77,7 +90,8 @@ public final class Sweeper {
                     }
                     if (pastDeadline(task)) {
                         timedOut++;
-                    } else if (task.dueMs() != null && clock.millis() - task.dueMs() >= grace.toMillis()) {
+                    } else if (everySlotHolder
+                            || task.dueMs() != null && clock.millis() - task.dueMs() >= grace.toMillis()) {
                         requeued += reenqueue(task);
                     }
                 }
@@ -154,8 +168,13 @@ public final class Sweeper {
         } catch (StaleTaskException moved) {
             return 0;
         }
-        LOG.warn("task {} ({}) had nothing moving it for {} s; re-enqueued", task.id(), task.state(),
-                (now - task.dueMs()) / 1000);
+        if (task.dueMs() != null && task.dueMs() > now) {
+            LOG.info("task {} ({}, due in {} s) re-enqueued: its message went with the old queue", task.id(), task.state(),
+                    (task.dueMs() - now) / 1000);
+        } else {
+            LOG.warn("task {} ({}) had nothing moving it for {} s; re-enqueued", task.id(), task.state(),
+                    task.dueMs() == null ? "?" : (now - task.dueMs()) / 1000);
+        }
         queue.send(TaskMessage.advance(next), 0);
         return 1;
     }

@@ -43,11 +43,14 @@ final class OpenAiVocabulary {
         if (tier.isPresent()) {
             return new Size(tier.get(), null, null, field);
         }
-        VideoContract.OpenAiSize openAi = VideoContract.OPENAI_SIZES.get(text.trim().toLowerCase(Locale.ROOT));
+        String form = text.trim().toLowerCase(Locale.ROOT);
+        VideoContract.OpenAiSize openAi = VideoContract.OPENAI_SIZES.get(form);
         if (openAi == null) {
             throw ApiError.invalidValue(field, "`" + field + "` must be " + accepted + "; got '" + ApiErrors.echo(text) + "'.");
         }
-        return new Size(openAi.resolution(), openAi.ratio(), text, field);
+        // The form, not the text: padding the client sent around it would be stored with the task and shown in every
+        // answer (half a megabyte of spaces made the task item too large to store: a 500).
+        return new Size(openAi.resolution(), openAi.ratio(), form, field);
     }
 
     /** The image `input_reference` gives, as the media item it is for this family; empty when absent. */

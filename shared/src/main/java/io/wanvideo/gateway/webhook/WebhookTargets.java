@@ -1,5 +1,6 @@
 package io.wanvideo.gateway.webhook;
 
+import io.wanvideo.gateway.api.ApiErrors;
 import io.wanvideo.gateway.webhook.WebhookTargetRefusedException.Rule;
 import java.net.InetAddress;
 import java.net.URI;
@@ -14,6 +15,9 @@ import java.util.regex.Pattern;
  * Which URLs a webhook may be sent to. A tenant chooses the URL and the gateway calls it from inside AWS, so
  * the URL must not lead into the gateway's own network (server-side request forgery): every address its
  * host stands for must be on the public internet.
+ *
+ * <p>A refusal repeats the host as the API's errors repeat any client value ({@link ApiErrors#echo}): a URL may be
+ * 2048 characters long, what is said about it is not.
  *
  * <p>{@link #check(String)} is for registration (the URL's form and its addresses now);
  * {@link #checkForm(String)} and {@link #resolve(String)} are the two halves, for the sender, which resolves
@@ -119,10 +123,10 @@ public final class WebhookTargets {
             Optional<InetAddress> numeric = legacyIpv4(authority.toLowerCase(Locale.ROOT));
             if (numeric.isPresent()) {
                 checkAddress(authority, numeric.get(), false);
-                throw new WebhookTargetRefusedException(Rule.FORM, "its host " + authority
+                throw new WebhookTargetRefusedException(Rule.FORM, "its host " + ApiErrors.echo(authority)
                         + " is not a valid IPv4 address; write it as four decimal numbers");
             }
-            throw new WebhookTargetRefusedException(Rule.FORM, "its host " + authority
+            throw new WebhookTargetRefusedException(Rule.FORM, "its host " + ApiErrors.echo(authority)
                     + " is not a valid host name (international names go in their xn-- form)");
         }
         if (uri.getPort() == 0 || uri.getPort() > 65535) {
@@ -150,10 +154,10 @@ public final class WebhookTargets {
         try {
             addresses = resolver.resolve(name);
         } catch (UnknownHostException e) {
-            throw new WebhookTargetRefusedException(Rule.UNRESOLVED, "its host " + name + " does not resolve");
+            throw new WebhookTargetRefusedException(Rule.UNRESOLVED, "its host " + ApiErrors.echo(name) + " does not resolve");
         }
         if (addresses == null || addresses.isEmpty()) {
-            throw new WebhookTargetRefusedException(Rule.UNRESOLVED, "its host " + name + " does not resolve");
+            throw new WebhookTargetRefusedException(Rule.UNRESOLVED, "its host " + ApiErrors.echo(name) + " does not resolve");
         }
         // One bad address refuses the name: a resolver may hand out any of them, in any order.
         for (InetAddress address : addresses) {
@@ -181,19 +185,19 @@ public final class WebhookTargets {
             // Refuse a forbidden address as that, whatever its notation; then refuse the notation itself.
             address.ifPresent(a -> checkAddress(name, a, false));
             if (address.isEmpty() || !DOTTED_QUAD.matcher(name).matches()) {
-                throw new WebhookTargetRefusedException(Rule.FORM, "its host " + name
+                throw new WebhookTargetRefusedException(Rule.FORM, "its host " + ApiErrors.echo(name)
                         + " is not a valid IPv4 address; write it as four decimal numbers");
             }
             return address;
         }
         if (!policy.allowsLoopback()) {
             if (LOCAL_NAMES.matcher(name).matches()) {
-                throw new WebhookTargetRefusedException(Rule.LOCAL_NAME, "its host " + name
+                throw new WebhookTargetRefusedException(Rule.LOCAL_NAME, "its host " + ApiErrors.echo(name)
                         + " names this machine");
             }
             // A one-label name is completed with the resolver's search domains: it means a host on our network.
             if (labels.length == 1) {
-                throw new WebhookTargetRefusedException(Rule.LOCAL_NAME, "its host " + name
+                throw new WebhookTargetRefusedException(Rule.LOCAL_NAME, "its host " + ApiErrors.echo(name)
                         + " is not a fully qualified domain name");
             }
         }
@@ -208,8 +212,8 @@ public final class WebhookTargets {
         if (kind.isPresent()) {
             String shown = address.getHostAddress();
             throw new WebhookTargetRefusedException(Rule.ADDRESS, resolved
-                    ? "its host " + host + " resolves to " + shown + ", " + kind.get()
-                    : "its host " + host + " is " + kind.get());
+                    ? "its host " + ApiErrors.echo(host) + " resolves to " + shown + ", " + kind.get()
+                    : "its host " + ApiErrors.echo(host) + " is " + kind.get());
         }
         return address;
     }
@@ -226,13 +230,15 @@ public final class WebhookTargets {
     private static InetAddress ipv6Literal(String literal) {
         if (literal.contains("%")) {
             // A zone picks a local interface: only meaningful for link-local addresses, never for a webhook.
-            throw new WebhookTargetRefusedException(Rule.FORM, "its host " + literal + " names a network interface");
+            throw new WebhookTargetRefusedException(Rule.FORM, "its host " + ApiErrors.echo(literal)
+                    + " names a network interface");
         }
         try {
             // In brackets, InetAddress only parses, and fails rather than falling back to a lookup.
             return InetAddress.getByName("[" + literal + "]");
         } catch (UnknownHostException e) {
-            throw new WebhookTargetRefusedException(Rule.FORM, "its host " + literal + " is not a valid IPv6 address");
+            throw new WebhookTargetRefusedException(Rule.FORM, "its host " + ApiErrors.echo(literal)
+                    + " is not a valid IPv6 address");
         }
     }
 

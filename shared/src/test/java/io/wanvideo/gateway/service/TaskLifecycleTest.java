@@ -159,6 +159,29 @@ class TaskLifecycleTest {
     }
 
     @Test
+    void aRecoverMessageResumesASlotHolderWhoseMessageWasNotDueYet() throws Exception {
+        // The local stack was killed right after a create was accepted and restarted with its data: the task is
+        // SUBMITTING, its message went with the old queue and its due time (the orphan check) is minutes ahead.
+        // The recover message must settle it now; waiting for the sweep would hold its slot for the grace too.
+        PollerSettings q = GatewayHarness.quickSettings();
+        PollerSettings patientSweep = new PollerSettings(q.taskTimeout(), q.queueTimeout(), q.dispatchTimeout(),
+                Duration.ofMinutes(10), q.createTimeout(), q.maxTransientAttempts(), q.videoUrlLifetime(),
+                q.accountProbeEvery());
+        gateway = new GatewayHarness(FAST, patientSweep, 5,
+                Crashes.beforeTransition((current, next) -> next.state() == TaskState.RUNNING, 5),
+                Crashes.beforeSend(m -> m.upstreamId() != null, 1));
+        String id = submit(r2v("killed after create"));
+        gateway.pumpUntil(() -> gateway.task(id).state() == TaskState.SUBMITTING, WAIT);
+        assertThat(gateway.task(id).dueMs()).isGreaterThan(System.currentTimeMillis() + WAIT.toMillis());
+
+        gateway.poller.handle(TaskMessage.recover());
+        gateway.pumpUntil(() -> terminal(id), WAIT);
+        assertThat(gateway.task(id).error().code()).isEqualTo(TaskErrors.UPSTREAM_SUBMIT_UNCERTAIN);
+        assertThat(simStat("create_calls")).isEqualTo(1);
+        assertThat(slotsInUse("wan2.7-r2v")).isZero();
+    }
+
+    @Test
     void aFailedWriteAfterTheCreateCallIsRetriedInPlaceAndTheTaskRunsOnce() throws Exception {
         gateway = new GatewayHarness(FAST, GatewayHarness.quickSettings(), 5,
                 Crashes.beforeTransition((current, next) -> next.state() == TaskState.RUNNING, 2), q -> q);

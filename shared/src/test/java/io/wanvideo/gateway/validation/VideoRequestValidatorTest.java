@@ -434,6 +434,15 @@ public class VideoRequestValidatorTest {
         assertThat(validator.validate(Json.tree(i2v("\"size\":\"1920x1080\""))).size()).isEqualTo(Resolution.P1080);
     }
 
+    /** Found by the submit handler's properties: a padded size was stored as sent, too large for the task's item. */
+    @Test
+    void anOpenAiSizeIsEchoedInItsFormWithoutThePaddingSent() throws Exception {
+        String padded = " ".repeat(200_000) + "1280X720" + "\\t".repeat(1000);
+        VideoSpec spec = validator.validate(Json.tree(r2v("\"resolution\":\"" + padded + "\"")));
+        assertThat(spec.sizeShown()).isEqualTo("1280x720");
+        assertThat(spec.ratio()).isEqualTo("16:9");
+    }
+
     @Test
     void inputReferenceIsTheFirstFrameOfI2vAndImageOneOfR2v() throws Exception {
         VideoSpec i2v = validator.validate(Json.tree("{\"model\":\"wan2.7-i2v\",\"input_reference\":{\"image_url\":\"" + IMG

@@ -133,7 +133,7 @@ public final class DashScopeSimulator implements AutoCloseable {
     }
 
     /**
-     * The per-task timeline, oldest first: task_id, key (a label, never the key), model, created_ms, start_ms,
+     * The per-task timeline, oldest first: task_id, key (a label, never the key), model, prompt, created_ms, start_ms,
      * end_ms, canceled_ms, status, request_id, inputs_digest, and media (field, type, url, source, bytes, sha256).
      */
     public List<Map<String, Object>> tasks() {

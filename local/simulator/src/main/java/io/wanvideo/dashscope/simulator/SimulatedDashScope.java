@@ -185,6 +185,8 @@ final class SimulatedDashScope {
             m.put("task_id", t.id());
             m.put("key", t.keyLabel());
             m.put("model", t.model());
+            // What the caller sent, so a test or benchmark can tell which of its requests each upstream task is.
+            m.put("prompt", t.prompt());
             m.put("created_ms", t.createdMs());
             m.put("start_ms", t.startMs());
             m.put("end_ms", t.releasedMs());

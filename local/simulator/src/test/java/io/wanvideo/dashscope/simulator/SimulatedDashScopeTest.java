@@ -296,7 +296,8 @@ class SimulatedDashScopeTest {
             assertThat(second.query(ALICE, canceled.id()).status()).isEqualTo("CANCELED");
             assertThat(ids(second.list(ALICE, Map.of()))).containsExactlyInAnyOrder(done.id(), canceled.id());
             assertThat(access(second, done.id(), query(second.videoPath(done)))).isEqualTo(ResultUrl.Access.GRANTED);
-            assertThat(second.tasks().get(0)).containsEntry("key", ALICE.label()).containsEntry("inputs_digest", "digest-1");
+            assertThat(second.tasks().get(0)).containsEntry("key", ALICE.label()).containsEntry("inputs_digest", "digest-1")
+                    .containsEntry("prompt", "kept");
         }
     }
 
