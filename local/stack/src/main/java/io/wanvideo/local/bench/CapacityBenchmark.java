@@ -33,8 +33,9 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  *
  * <p>Each model gets its own stack and simulator, run side by side: the simulator takes 0.6-1.6 x the model's
  * median generation time (DashScopeTimeTable) and the poller plans its queries for that median with the table's
- * spread, as in AWS. All tasks are submitted at once to 5 slots, so most wait in the backlog first. Counted
- * apart: one status lookup per task after the tasks end, and one sweep (a fixed cost per minute, not per task).
+ * spread, as in AWS. The tasks are submitted one after another, as fast as they are answered, to 5 slots, so most
+ * wait in the backlog first. Counted apart: one status lookup per task after the tasks end, and one sweep (a fixed
+ * cost per minute, not per task).
  * Run: {@code ./bench capacity [tasksPerModel=10]}.
  */
 public final class CapacityBenchmark {
@@ -74,7 +75,7 @@ public final class CapacityBenchmark {
             return;
         }
         int tasks = args.length > 0 ? Integer.parseInt(args[0]) : 10;
-        System.out.printf("Capacity: %d tasks per model submitted at once to 5 slots, one stack per model side by side%n", tasks);
+        System.out.printf("Capacity: %d tasks per model submitted one after another to 5 slots, one stack per model side by side%n", tasks);
         // Threads of their own: each marks itself uncounted, which a pool's thread would carry into others' work.
         ExecutorService stacks = Executors.newFixedThreadPool(WORKLOADS.size());
         List<CompletableFuture<Run>> runs = new ArrayList<>();
