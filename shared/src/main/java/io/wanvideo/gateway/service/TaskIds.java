@@ -2,6 +2,7 @@ package io.wanvideo.gateway.service;
 
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.Random;
 
 /**
  * Public task ids: "video_" and 26 Crockford base32 characters, a millisecond timestamp then 80 random
@@ -12,15 +13,22 @@ public final class TaskIds {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Clock clock;
+    private final Random source;
 
     public TaskIds(Clock clock) {
+        this(clock, RANDOM);
+    }
+
+    /** @param source where the 80 random bits come from: a {@link SecureRandom} but in tests that need known ids */
+    TaskIds(Clock clock, Random source) {
         this.clock = clock;
+        this.source = source;
     }
 
     public String next() {
         long time = clock.millis();
         byte[] random = new byte[10];
-        RANDOM.nextBytes(random);
+        source.nextBytes(random);
         char[] out = new char[26];
         for (int i = 9; i >= 0; i--) {
             out[i] = ALPHABET[(int) (time & 31)];
