@@ -21,6 +21,7 @@ public class MutationSummary {
         int detected;
         int survived;
         int uncovered;
+        int errors;
         final List<String> alive = new ArrayList<>();
 
         double score() {
@@ -50,6 +51,9 @@ public class MutationSummary {
                 t.total++;
                 if (detected) {
                     t.detected++;
+                    if (status.equals("RUN_ERROR") || status.equals("MEMORY_ERROR")) {
+                        t.errors++;
+                    }
                 } else if (status.equals("NO_COVERAGE")) {
                     t.uncovered++;
                 } else {
@@ -79,6 +83,11 @@ public class MutationSummary {
         }
         System.out.printf("  %-28s %8d %9d %9d %9d %6.1f%%%n", "all", all.total, all.detected, all.survived,
                 all.uncovered, all.score());
+        if (all.errors > 0) {
+            // PIT counts a mutant whose test run failed to run as detected; many of them mean the run itself broke
+            // (class files changed under it, a starved machine), so the scores above are not to be trusted.
+            System.out.println("  of the detected, " + all.errors + " ended in a run or memory error rather than a failing test");
+        }
         System.out.println();
         for (var e : byPackage.entrySet()) {
             if (!e.getValue().alive.isEmpty()) {
