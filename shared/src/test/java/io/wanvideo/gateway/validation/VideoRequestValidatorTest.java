@@ -375,6 +375,9 @@ public class VideoRequestValidatorTest {
                 arguments("seconds boolean", r2v("\"seconds\":true"), no("invalid_type", "seconds")),
                 arguments("seconds 1e400", r2v("\"seconds\":1e400"), no("invalid_value", "seconds")),
                 arguments("seconds -1e400", r2v("\"seconds\":-1e400"), no("invalid_value", "seconds")),
+                // Whose low 64 bits are 5: refused only if the number is compared whole, not cut to a long.
+                arguments("seconds 2^64 + 5", r2v("\"seconds\":18446744073709551621"), no("invalid_value", "seconds")),
+                arguments("seconds -2^64 + 5", r2v("\"seconds\":-18446744073709551611"), no("invalid_value", "seconds")),
                 arguments("seconds 2e308", r2v("\"seconds\":2e308"), no("invalid_value", "seconds")),
                 arguments("seconds 5e0 is five", r2v("\"seconds\":5e0"), ok(r2v().seconds(5))),
                 arguments("i2v seconds \"2\"", i2v("\"seconds\":\"2\""), ok(i2v().seconds(2))),
