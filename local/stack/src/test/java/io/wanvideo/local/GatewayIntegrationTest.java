@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.wanvideo.dashscope.simulator.SimulatorSettings;
 import io.wanvideo.gateway.json.Json;
+import io.wanvideo.gateway.webhook.WebhookSecret;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -92,7 +93,10 @@ class GatewayIntegrationTest {
             JsonNode task = awaitTerminal(gateway, id);
             assertThat(task.get("status").asText()).isEqualTo("completed");
             assertThat(task.get("progress").asInt()).isEqualTo(100);
-            assertThat(task.get("video_url").asText()).startsWith(gateway.simulator().baseUrl());
+            // The upstream's URL until the copy lands, the bucket's after: either way, the video.
+            byte[] video = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(task.get("video_url").asText()))
+                    .build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray()).body();
+            assertThat(new String(video, 4, 4, java.nio.charset.StandardCharsets.ISO_8859_1)).isEqualTo("ftyp");
             assertThat(task.at("/metadata/url").asText()).isEqualTo(task.get("video_url").asText());
             assertThat(task.get("expires_at").asLong()).isGreaterThan(task.get("completed_at").asLong());
             assertThat(task.has("usage")).isTrue();
@@ -176,5 +180,7 @@ class GatewayIntegrationTest {
         assertThat(env).containsKeys("TABLE_NAME", "QUEUE_URL", "DEAD_LETTER_QUEUE_ARN", "DASHSCOPE_BASE_URL",
                 "EXPECTED_GENERATION_SECONDS");
         assertThat(URI.create(env.get("DASHSCOPE_BASE_URL")).getPort()).isEqualTo(gateway.simulator().port());
+        // Without LOCAL_WEBHOOK_SECRET the all-embedded stack makes one: there is no Secrets Manager to read.
+        assertThat(new WebhookSecret(env.get("LOCAL_WEBHOOK_SECRET")).key()).hasSize(32);
     }
 }

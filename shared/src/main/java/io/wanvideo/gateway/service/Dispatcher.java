@@ -1,5 +1,8 @@
 package io.wanvideo.gateway.service;
 
+import io.wanvideo.gateway.metrics.Metrics;
+import io.wanvideo.gateway.metrics.Metric;
+import io.wanvideo.gateway.model.TaskError;
 import io.wanvideo.gateway.model.TaskErrors;
 import io.wanvideo.gateway.model.TaskState;
 import io.wanvideo.gateway.model.UpstreamState;
@@ -8,6 +11,7 @@ import io.wanvideo.gateway.model.VideoTask;
 import io.wanvideo.gateway.queue.TaskMessage;
 import io.wanvideo.gateway.queue.TaskQueue;
 import io.wanvideo.gateway.schedule.GenerationTimeModel;
+import io.wanvideo.gateway.schedule.Jitter;
 import io.wanvideo.gateway.schedule.PollPlanner;
 import io.wanvideo.gateway.store.RateGate;
 import io.wanvideo.gateway.store.StaleTaskException;
@@ -16,7 +20,6 @@ import io.wanvideo.gateway.upstream.UpstreamException;
 import io.wanvideo.gateway.upstream.Upstreams;
 import io.wanvideo.gateway.upstream.VideoUpstream;
 import java.time.Clock;
-import java.util.concurrent.ThreadLocalRandom;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -98,7 +101,9 @@ public final class Dispatcher {
         String upstreamId;
         try {
             upstreamId = upstream.create(request);
+            Metrics.count(Metric.UPSTREAM_CALLS, "create", "ok");
         } catch (UpstreamException e) {
+            UpstreamOutcomes.failed("create", e);
             createFailed(submitting, e);
             return;
         }
@@ -171,6 +176,41 @@ public final class Dispatcher {
     }
 
     /**
+     * Whether the message carries the answer of this task's create (an upstream id the RUNNING record could not take
+     * at once). It is honoured whatever version it names: a SUBMITTING task has one create in flight at most, and
+     * the sweep may have touched the task meanwhile; dropping it as stale would forget a task DashScope runs and bills.
+     */
+    static boolean isCreationOf(VideoTask task, TaskMessage message) {
+        return message.upstreamId() != null && task.state() == TaskState.SUBMITTING;
+    }
+
+    /**
+     * A create's answer that arrived after its task was already ended (failed as uncertain by the sweep or a dead
+     * letter while the answer waited in its message). The upstream task exists and is billed: its id goes on the
+     * record, and the error says so, so that the client and the operator can find it.
+     */
+    void createdAfterTheEnd(VideoTask task, String upstreamId) {
+        if (task.upstreamId() != null) {
+            return;
+        }
+        LOG.error("task {} had already ended ({}) when its creation upstream as {} on account {} became known; the id "
+                + "is recorded on the task", task.id(), task.error() == null ? task.state() : task.error().code(),
+                upstreamId, task.account());
+        VideoTask.Builder next = task.next().upstreamId(upstreamId);
+        if (task.error() != null && TaskErrors.UPSTREAM_SUBMIT_UNCERTAIN.equals(task.error().code())) {
+            next.error(new TaskError(TaskErrors.UPSTREAM_SUBMIT_UNCERTAIN, "The gateway could not record in time that "
+                    + "the upstream accepted this task (as " + upstreamId + "); it was not resubmitted. Its result is "
+                    + "not collected: submit the request again."));
+        }
+        try {
+            store.transition(task, next.build());
+        } catch (StaleTaskException e) {
+            store.find(task.id()).filter(t -> t.upstreamId() == null && t.state().terminal())
+                    .ifPresent(t -> createdAfterTheEnd(t, upstreamId));
+        }
+    }
+
+    /**
      * A SUBMITTING task met by a message: its create is still in flight, or its answer was kept in this message,
      * or it was lost with a crash.
      */
@@ -203,7 +243,7 @@ public final class Dispatcher {
     /** At least 2 s, at most a minute (throttling usually clears within one), ±20% jitter. */
     static int backoffSeconds(double seconds) {
         double base = Math.max(2, Math.min(MAX_BACKOFF_SECONDS, seconds));
-        double jittered = base * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble());
+        double jittered = base * (0.8 + 0.4 * Jitter.next());
         return (int) Math.max(1, Math.min(MAX_BACKOFF_SECONDS, Math.round(jittered)));
     }
 

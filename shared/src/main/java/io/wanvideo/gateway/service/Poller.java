@@ -32,20 +32,20 @@ public final class Poller {
     /** What the poller is built from. */
     public record Parts(TaskStore store, TaskQueue queue, Upstreams upstreams, RateGate rates, AccountStates accounts,
             GenerationTimeModel times, PollPlanner planner, PollerSettings settings, PriceTable prices,
-            InputLinks inputs, AfterCompletion afterCompletion, Clock clock) {}
+            InputLinks inputs, TaskObjects objects, AfterCompletion afterCompletion, Clock clock) {}
 
     public Poller(Parts p) {
         this.scheduler = new SlotScheduler(p.store(), p.queue(), p.upstreams(), p.accounts(), p.clock());
         this.finisher = new TaskFinisher(p.store(), p.queue(), scheduler, p.prices(), p.afterCompletion().copiesResults(),
-                p.settings(), p.clock());
+                p.objects(), p.settings(), p.clock());
         this.health = new AccountHealth(p.accounts(), p.upstreams(), p.rates(), p.settings(), p.clock());
         Dispatcher dispatcher = new Dispatcher(p.store(), p.queue(), p.upstreams(), p.rates(), finisher, health, p.inputs(),
                 p.times(), p.planner(), p.settings(), p.clock());
         RunningPolls polls = new RunningPolls(p.store(), p.queue(), p.upstreams(), p.rates(), finisher, health, p.times(),
                 p.planner(), p.clock());
         this.advancer = new TaskAdvancer(p.store(), p.queue(), scheduler, dispatcher, polls, p.clock());
-        this.sweeper = new Sweeper(p.store(), p.queue(), p.upstreams(), finisher, health, p.settings(), p.clock());
-        this.deadLetters = new DeadLetters(p.store(), p.queue(), p.upstreams(), finisher, polls, dispatcher);
+        this.sweeper = new Sweeper(p.store(), p.queue(), p.upstreams(), finisher, health, p.accounts(), p.settings(), p.clock());
+        this.deadLetters = new DeadLetters(p.store(), p.queue(), p.upstreams(), finisher, polls, dispatcher, p.afterCompletion());
         this.afterCompletion = p.afterCompletion();
     }
 

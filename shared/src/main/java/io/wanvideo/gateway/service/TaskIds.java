@@ -3,6 +3,7 @@ package io.wanvideo.gateway.service;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Random;
+import java.util.function.Supplier;
 
 /**
  * Public task ids: "video_" and 26 Crockford base32 characters, a millisecond timestamp then 80 random
@@ -10,25 +11,28 @@ import java.util.Random;
  */
 public final class TaskIds {
     private static final char[] ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz".toCharArray();
-    private static final SecureRandom RANDOM = new SecureRandom();
+    /** Replaced after a SnapStart restore ({@link #reseed}): copies of one snapshot must not share its state. */
+    private static volatile SecureRandom random = new SecureRandom();
 
     private final Clock clock;
-    private final Random source;
+    /** Read on every id, so that ids made after a {@link #reseed} come from the new generator. */
+    private final Supplier<Random> source;
 
     public TaskIds(Clock clock) {
-        this(clock, RANDOM);
+        this.clock = clock;
+        this.source = () -> random;
     }
 
     /** @param source where the 80 random bits come from: a {@link SecureRandom} but in tests that need known ids */
     TaskIds(Clock clock, Random source) {
         this.clock = clock;
-        this.source = source;
+        this.source = () -> source;
     }
 
     public String next() {
         long time = clock.millis();
         byte[] random = new byte[10];
-        source.nextBytes(random);
+        source.get().nextBytes(random);
         char[] out = new char[26];
         for (int i = 9; i >= 0; i--) {
             out[i] = ALPHABET[(int) (time & 31)];
@@ -49,6 +53,11 @@ public final class TaskIds {
             lo >>>= 5;
         }
         return "video_" + new String(out);
+    }
+
+    /** A generator of its own for this copy of the process: called after a SnapStart restore. */
+    public static void reseed() {
+        random = new SecureRandom();
     }
 
     /** Whether a string could be an id this class made; anything else is certainly unknown. */
