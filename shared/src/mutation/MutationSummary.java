@@ -112,7 +112,8 @@ public class MutationSummary {
         for (String n : names) {
             String candidate = n + ".";
             if (prefix == null) {
-                prefix = candidate;
+                // The parent package at most: a run over one package still names it.
+                prefix = n.substring(0, n.lastIndexOf('.') + 1);
             }
             while (!candidate.startsWith(prefix)) {
                 prefix = prefix.substring(0, prefix.lastIndexOf('.', prefix.length() - 2) + 1);
