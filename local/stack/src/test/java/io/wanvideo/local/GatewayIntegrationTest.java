@@ -69,7 +69,7 @@ class GatewayIntegrationTest {
     }
 
     private JsonNode awaitTerminal(LocalGateway on, String id) throws Exception {
-        long deadline = System.currentTimeMillis() + Duration.ofSeconds(30).toMillis();
+        long deadline = System.currentTimeMillis() + Duration.ofSeconds(120).toMillis(); // generous: a deadline, not a measure
         int lastProgress = 0;
         while (System.currentTimeMillis() < deadline) {
             JsonNode task = status(on, id);
@@ -104,22 +104,15 @@ class GatewayIntegrationTest {
         assertThat(status(gateway, r2v).at("/usage/input_video_seconds").asDouble()).isEqualTo(5.0);
     }
 
+    /** How a failed task reads over HTTP; which upstream answers fail a task, and with which code, is TaskLifecycleTest's. */
     @Test
-    void aSimulatedFailureEndsFailedWithItsCode() throws Exception {
+    void aFailedTaskShowsItsErrorAndNoVideo() throws Exception {
         String id = submit(gateway, r2v("sim:fail=DataInspectionFailed")).get("id").asText();
         JsonNode task = awaitTerminal(gateway, id);
         assertThat(task.get("status").asText()).isEqualTo("failed");
         assertThat(task.at("/error/code").asText()).isEqualTo("DataInspectionFailed");
+        assertThat(task.at("/error/message").asText()).isNotBlank();
         assertThat(task.get("video_url").isNull()).isTrue();
-    }
-
-    @Test
-    void anUpstreamRefusalEndsFailedAsRejected() throws Exception {
-        String id = submit(gateway, i2v("sim:reject=400:InvalidParameter")).get("id").asText();
-        JsonNode task = awaitTerminal(gateway, id);
-        assertThat(task.get("status").asText()).isEqualTo("failed");
-        assertThat(task.at("/error/code").asText()).isEqualTo("upstream_rejected");
-        assertThat(task.at("/error/message").asText()).contains("InvalidParameter");
     }
 
     @Test

@@ -271,7 +271,8 @@ class TemplateTest {
                 assertThat(triggers).containsExactly("SQS");
                 assertThat(types).containsExactly(SQSEvent.class, SQSBatchResponse.class);
             }
-            assertThat(handler.getConstructor()).as("Lambda's no-argument constructor").isNotNull();
+            assertThat(handler.getConstructors()).as("Lambda's public no-argument constructor")
+                    .anySatisfy(c -> assertThat(c.getParameterCount()).isZero());
             assertThat(props.has("Runtime") ? props.get("Runtime").asText() : template.at("/Globals/Function/Runtime").asText())
                     .isEqualTo("java21");
             assertThat(props.get("Timeout").asInt()).isPositive();
@@ -590,17 +591,74 @@ class TemplateTest {
         assertThat(references).isPositive();
     }
 
-    @Test
-    void theDashScopeKeyIsASecretReferenceNotAValue() {
-        template.get("Parameters").fields().forEachRemaining(p -> {
-            String name = p.getKey().toLowerCase(java.util.Locale.ROOT);
-            if (name.contains("key")) {
-                assertThat(p.getKey()).isIn("DashScopeApiKeySecretArn", "DashScopeApiKeyParameterName");
-                assertThat(p.getValue().path("Default").asText()).isEmpty();
+    /** The parameters that say where the DashScope key (or the accounts document) is kept; never the key itself. */
+    private static final Set<String> KEY_SOURCES = Set.of("DashScopeApiKeySecretArn", "DashScopeApiKeyParameterName",
+            "DashScopeAccountsSecretArn", "DashScopeAccountsParameterName");
+
+    /** Where each parameter is used, by Ref or ${Name}: the path to the value using it, array positions left out. */
+    private static Map<String, Set<String>> parameterUses() {
+        Map<String, Set<String>> uses = new LinkedHashMap<>();
+        template.fields().forEachRemaining(e -> {
+            if (!e.getKey().equals("Parameters")) {
+                collectUses(e.getValue(), e.getKey(), uses);
             }
         });
-        JsonNode vars = function("PollerFunction").at("/Environment/Variables");
-        assertThat(vars.has("DASHSCOPE_API_KEY")).isFalse();
-        assertThat(template.at("/Rules/DashScopeKeyGiven")).isNotNull();
+        return uses;
+    }
+
+    private static void collectUses(JsonNode node, String path, Map<String, Set<String>> into) {
+        if (node.isArray()) {
+            node.forEach(element -> collectUses(element, path, into));
+        } else if (node.isObject()) {
+            node.fields().forEachRemaining(e -> {
+                if (e.getKey().equals("Ref")) {
+                    into.computeIfAbsent(e.getValue().asText(), k -> new TreeSet<>()).add(path);
+                } else if (e.getKey().equals("Fn::Sub")) {
+                    String text = e.getValue().isArray() ? e.getValue().get(0).asText() : e.getValue().asText();
+                    java.util.regex.Matcher names = java.util.regex.Pattern.compile("\\$\\{([A-Za-z0-9]+)}").matcher(text);
+                    while (names.find()) {
+                        into.computeIfAbsent(names.group(1), k -> new TreeSet<>()).add(path);
+                    }
+                    collectUses(e.getValue(), path + "/Fn::Sub", into);
+                } else {
+                    collectUses(e.getValue(), path + "/" + e.getKey(), into);
+                }
+            });
+        }
+    }
+
+    @Test
+    void everyParameterIsUsedAndTheDashScopeKeyOnlyByReference() {
+        Map<String, Set<String>> uses = parameterUses();
+        Set<String> variablesWithTheKey = new TreeSet<>();
+        template.get("Parameters").fields().forEachRemaining(p -> {
+            String name = p.getKey();
+            assertThat(uses).as("what reads parameter %s", name).containsKey(name);
+            assertThat(p.getValue().path("Default").asText()).as("the default of %s", name).doesNotStartWith("sk-");
+            if (KEY_SOURCES.contains(name)) {
+                assertThat(p.getValue().path("Default").asText()).as("the default of %s", name).isEmpty();
+                uses.get(name).stream().filter(path -> path.contains("/Environment/Variables/"))
+                        .forEach(path -> variablesWithTheKey.add(path.replaceFirst("^Resources/([^/]+)/.*/Variables/([^/]+).*$", "$1 $2")));
+                // The stack refuses to deploy with none of the four given.
+                assertThat(uses.get(name)).as(name).anyMatch(path -> path.startsWith("Rules/DashScopeKeyGiven/Assertions/"));
+            }
+        });
+        // Only the functions that call DashScope receive where the key is (the poller; the submit function, whose
+        // deletes cancel upstream), and only as a secret's ARN or a parameter's name; the status function never.
+        List<String> sources = List.of("DASHSCOPE_ACCOUNTS_PARAMETER", "DASHSCOPE_ACCOUNTS_SECRET_ARN",
+                "DASHSCOPE_API_KEY_PARAMETER", "DASHSCOPE_API_KEY_SECRET_ARN");
+        Set<String> expected = new TreeSet<>();
+        for (String function : List.of("PollerFunction", "SubmitFunction")) {
+            sources.forEach(variable -> expected.add(function + " " + variable));
+            JsonNode vars = function(function).at("/Environment/Variables");
+            assertThat(vars.has("DASHSCOPE_API_KEY")).as(function).isFalse();
+            assertThat(vars.has("DASHSCOPE_ACCOUNTS")).as(function).isFalse();
+        }
+        assertThat(variablesWithTheKey).isEqualTo(expected);
+        // The rule names exactly the four sources, each compared with the empty default.
+        Map<String, Set<String>> ruleUses = new LinkedHashMap<>();
+        collectUses(template.at("/Rules/DashScopeKeyGiven"), "", ruleUses);
+        assertThat(ruleUses.keySet()).containsExactlyInAnyOrderElementsOf(KEY_SOURCES);
+        assertThat(ruleUses.values()).allSatisfy(paths -> assertThat(paths).containsExactly("/Assertions/Assert/Fn::Not/Fn::And/Fn::Equals"));
     }
 }

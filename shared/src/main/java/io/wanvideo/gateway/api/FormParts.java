@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.apache.james.mime4j.MimeException;
-import org.apache.james.mime4j.MimeIOException;
 import org.apache.james.mime4j.io.MaxHeaderLengthLimitException;
 import org.apache.james.mime4j.io.MaxHeaderLimitException;
 import org.apache.james.mime4j.io.MaxLineLimitException;
@@ -100,7 +99,8 @@ final class FormParts {
     }
 
     private static ApiError unreadable(Exception e, int part, String boundary) {
-        Throwable cause = e instanceof MimeIOException && e.getCause() != null ? e.getCause() : e;
+        // The limits arrive wrapped: a header line too long as a MimeException around MaxLineLimitException.
+        Throwable cause = e.getCause() != null ? e.getCause() : e;
         if (cause instanceof MaxHeaderLimitException || cause instanceof MaxHeaderLengthLimitException
                 || cause instanceof MaxLineLimitException) {
             return ApiError.malformedForm(null, "Part " + part + " of the form has too many or too long headers.");

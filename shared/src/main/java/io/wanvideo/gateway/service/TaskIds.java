@@ -2,6 +2,8 @@ package io.wanvideo.gateway.service;
 
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.Random;
+import java.util.function.Supplier;
 
 /**
  * Public task ids: "video_" and 26 Crockford base32 characters, a millisecond timestamp then 80 random
@@ -13,15 +15,24 @@ public final class TaskIds {
     private static volatile SecureRandom random = new SecureRandom();
 
     private final Clock clock;
+    /** Read on every id, so that ids made after a {@link #reseed} come from the new generator. */
+    private final Supplier<Random> source;
 
     public TaskIds(Clock clock) {
         this.clock = clock;
+        this.source = () -> random;
+    }
+
+    /** @param source where the 80 random bits come from: a {@link SecureRandom} but in tests that need known ids */
+    TaskIds(Clock clock, Random source) {
+        this.clock = clock;
+        this.source = () -> source;
     }
 
     public String next() {
         long time = clock.millis();
         byte[] random = new byte[10];
-        TaskIds.random.nextBytes(random);
+        source.get().nextBytes(random);
         char[] out = new char[26];
         for (int i = 9; i >= 0; i--) {
             out[i] = ALPHABET[(int) (time & 31)];

@@ -97,9 +97,6 @@ final class SpecialPurposeAddresses {
                 return Optional.of(block.kind());
             }
         }
-        if (NAT64.contains(bytes)) {
-            return Optional.empty();
-        }
         return GLOBAL_UNICAST.contains(bytes) ? Optional.empty() : Optional.of("not a global unicast address");
     }
 

@@ -2,7 +2,11 @@ package io.wanvideo.gateway.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static io.wanvideo.gateway.validation.VideoRequestValidatorTest.audio;
+import static io.wanvideo.gateway.validation.VideoRequestValidatorTest.frame;
+import static io.wanvideo.gateway.validation.VideoRequestValidatorTest.image;
+import static io.wanvideo.gateway.validation.VideoRequestValidatorTest.video;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
@@ -15,6 +19,7 @@ import io.wanvideo.gateway.model.VideoSpec;
 import io.wanvideo.gateway.testing.FormBuilder;
 import io.wanvideo.gateway.testing.FormFixture;
 import io.wanvideo.gateway.validation.VideoRequestValidator;
+import io.wanvideo.gateway.validation.VideoRequestValidatorTest.Accepted;
 import io.wanvideo.gateway.validation.VideoRequestValidatorTest.Expect;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -96,8 +101,8 @@ class RequestBodiesTest {
     static Refusal refusal(String contentType, byte[] body, int maxBytes) {
         List<Refusal> refusals = new ArrayList<>();
         for (ApiRequest request : deliveries(contentType, body)) {
-            ApiError e = catchThrowableOfType(ApiError.class, () -> RequestBodies.read(request, maxBytes));
-            assertThat(e).as("refused").isNotNull();
+            ApiError e = assertThatExceptionOfType(ApiError.class).as("refused")
+                    .isThrownBy(() -> RequestBodies.read(request, maxBytes)).actual();
             assertThat(e.type()).isEqualTo(ErrorType.INVALID_REQUEST);
             assertThat(e.getMessage()).isNotBlank().doesNotContainIgnoringCase("mime4j").doesNotContain("Exception")
                     .doesNotContain("org.apache").doesNotContain("java.");
@@ -112,9 +117,11 @@ class RequestBodiesTest {
         return new Refusal(400, code, param);
     }
 
-    static Expect ok() {
-        return new Expect(null, null);
+    static Expect ok(Accepted spec) {
+        return new Expect(null, null, spec.build());
     }
+
+    private static final String PNG_URI = "data:image/png;base64," + Base64.getEncoder().encodeToString(PNG);
 
     static Expect invalid(String code, String param) {
         return new Expect(code, param);
@@ -125,12 +132,21 @@ class RequestBodiesTest {
     public static Stream<Arguments> fixtures() {
         return Stream.of(
                 arguments("openai-sora", invalid("invalid_value", "model")),
-                arguments("r2v-media", ok()),
-                arguments("r2v-flat", ok()),
-                arguments("i2v-media-upload", ok()),
-                arguments("i2v-input-reference-file", ok()),
-                arguments("i2v-input-reference-stream", ok()),
-                arguments("i2v-input-reference-url", ok()));
+                arguments("r2v-media", ok(Accepted.r2v().prompt("Image 1 walks through a night market \uD83C\uDFAE\nmoving like Video 1")
+                        .media(new MediaItem(MediaType.REFERENCE_IMAGE, "https://example.com/character.png", "https://example.com/voice.mp3"),
+                                video("https://example.com/walk.mp4"))
+                        .size(Resolution.P720).ratio("9:16").negativePrompt("blurry").promptExtend(false).watermark(true).seed(42))),
+                arguments("r2v-flat", ok(Accepted.r2v().prompt("Image 1 and Image 2 wave")
+                        .media(new MediaItem(MediaType.REFERENCE_IMAGE, "https://example.com/a.png", "https://example.com/voice.mp3"),
+                                image("https://example.com/b.png"))
+                        .size(Resolution.P720))),
+                arguments("i2v-media-upload", ok(Accepted.i2v().prompt("The portrait turns and speaks").seconds(8)
+                        .media(frame(PNG_URI), audio("https://example.com/hello.mp3")))),
+                arguments("i2v-input-reference-file", ok(Accepted.i2v().prompt("The portrait smiles").seconds(4)
+                        .media(frame("data:image/jpeg;base64," + Base64.getEncoder().encodeToString(JPEG))))),
+                arguments("i2v-input-reference-stream", ok(Accepted.i2v().seconds(4).media(frame(PNG_URI)))),
+                arguments("i2v-input-reference-url", ok(Accepted.i2v().prompt("The portrait smiles").size(Resolution.P720)
+                        .sizeLabel("1280x720").media(frame("https://example.com/portrait.png")))));
     }
 
     @ParameterizedTest(name = "{0}: {1}")
@@ -140,7 +156,7 @@ class RequestBodiesTest {
         JsonNode tree = decode(fixture.contentType(), fixture.body());
         assertThat(tree).isEqualTo(fixture.expectedTree());
         if (expect.code() == null) {
-            assertThat(validator.validate(tree)).isNotNull();
+            assertThat(validator.validate(tree)).isEqualTo(expect.spec());
         } else {
             assertThatThrownBy(() -> validator.validate(tree)).isInstanceOfSatisfying(ApiError.class, e -> {
                 assertThat(e.code()).isEqualTo(expect.code());
@@ -269,9 +285,10 @@ class RequestBodiesTest {
 
     public static Stream<Arguments> verdicts() {
         return Stream.of(
-                arguments("r2v form", r2v(), ok()),
+                arguments("r2v form", r2v(), ok(Accepted.r2v())),
                 arguments("every scalar as a string", r2v("size", "720p", "ratio", "1:1", "seconds", "15", "negative_prompt", "x",
-                        "prompt_extend", "false", "watermark", "true", "seed", "2147483647"), ok()),
+                        "prompt_extend", "false", "watermark", "true", "seed", "2147483647"), ok(Accepted.r2v().size(Resolution.P720)
+                        .ratio("1:1").seconds(15).negativePrompt("x").promptExtend(false).watermark(true).seed(2147483647))),
                 arguments("seconds too long", r2v("seconds", "16"), invalid("invalid_value", "seconds")),
                 arguments("seconds not a number", r2v("seconds", "five"), invalid("invalid_value", "seconds")),
                 arguments("seed negative", r2v("seed", "-1"), invalid("invalid_value", "seed")),
@@ -289,7 +306,7 @@ class RequestBodiesTest {
                         invalid("invalid_value", "media[1].url")),
                 arguments("media as a single value", form("model", "wan2.7-r2v", "prompt", "a", "media", "x"), invalid("invalid_type", "media")),
                 arguments("flat form with a duration", form("model", "wan2.7-r2v", "prompt", "a", "reference_image", "https://a.example/1.png",
-                        "duration", "10"), ok()),
+                        "duration", "10"), ok(Accepted.r2v().prompt("a").media(image("https://a.example/1.png")).seconds(10))),
                 arguments("flat form with a fractional duration", form("model", "wan2.7-r2v", "prompt", "a", "reference_image",
                         "https://a.example/1.png", "duration", "5.5"), invalid("invalid_value", "duration")));
     }
@@ -299,7 +316,7 @@ class RequestBodiesTest {
     void decodedFormsAreJudgedByTheSameRules(String name, byte[] body, Expect expect) {
         JsonNode tree = decode(CT, body);
         if (expect.code() == null) {
-            assertThat(validator.validate(tree)).isNotNull();
+            assertThat(validator.validate(tree)).isEqualTo(expect.spec());
             return;
         }
         assertThatThrownBy(() -> validator.validate(tree)).isInstanceOfSatisfying(ApiError.class, e -> {
@@ -438,7 +455,7 @@ class RequestBodiesTest {
                 arguments("stray closing bracket", CT, form("media[]]", "x"), no("invalid_form", "media")),
                 arguments("bracket inside brackets", CT, form("media[[0]]", "x"), no("invalid_form", "media")),
                 arguments("no field before the bracket", CT, form("[model]", "x"), no("invalid_form", null)),
-                arguments("a name over 256 characters", CT, form("a".repeat(257), "x"), no("invalid_form", "a".repeat(257))),
+                arguments("a name over 256 characters", CT, form("a".repeat(257), "x"), no("invalid_form", ApiErrors.echo("a".repeat(257)))),
                 // values
                 arguments("invalid UTF-8 in a text part", CT, withBody(f -> f.part(disposition, new byte[] {'a', (byte) 0xC3, '('})),
                         no("invalid_form", "prompt")),

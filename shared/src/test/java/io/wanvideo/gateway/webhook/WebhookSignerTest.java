@@ -167,7 +167,42 @@ class WebhookSignerTest {
     void aSecretNeverShowsItsKey() {
         WebhookSecret secret = WebhookSecret.generate();
 
-        assertThat(secret.toString()).doesNotContain(secret.value().substring(6, 12));
+        assertThat(secret.toString()).doesNotContain(secret.value().substring(6, 12)).isEqualTo("WebhookSecret[whsec_…]");
+    }
+
+    @Test
+    void aSecretHoldsTwentyFourToSixtyFourKeyBytes() {
+        for (int bytes : new int[] {24, 64}) {
+            String value = "whsec_" + Base64.getEncoder().encodeToString(new byte[bytes]);
+            assertThat(new WebhookSecret(value).key()).hasSize(bytes);
+        }
+        for (int bytes : new int[] {23, 65}) {
+            String value = "whsec_" + Base64.getEncoder().encodeToString(new byte[bytes]);
+            assertThatThrownBy(() -> new WebhookSecret(value)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("a webhook secret holds 24 to 64 key bytes, this one " + bytes);
+        }
+        assertThatThrownBy(() -> new WebhookSecret(null)).hasMessage("a webhook secret starts with whsec_");
+    }
+
+    @Test
+    void anIdOfVisibleAsciiUpToTwoHundredFiftyFiveCharactersIsSigned() {
+        WebhookSecret secret = WebhookSecret.generate();
+        String edges = "!" + "a".repeat(253) + "~";
+        assertThat(WebhookSigner.sign(secret, edges, 0L, BODY).id()).isEqualTo(edges);
+        for (String id : new String[] {edges + "b", "evt\u007f", null}) {
+            assertThatThrownBy(() -> WebhookSigner.sign(secret, id, 1L, BODY)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("a webhook id is 1 to 255 visible ASCII characters, not " + id);
+        }
+    }
+
+    @Test
+    void theTimestampIsUnixSecondsFromZero() {
+        WebhookSecret secret = WebhookSecret.generate();
+        assertThat(WebhookSigner.sign(secret, "evt_1", 0L, BODY).timestamp()).isZero();
+        assertThatThrownBy(() -> WebhookSigner.sign(secret, "evt_1", -1L, BODY)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("a webhook timestamp is Unix seconds, not -1");
+        assertThatThrownBy(() -> WebhookSigner.sign(List.of(), "evt_1", 1L, BODY)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("at least one secret signs a webhook");
     }
 
     @ParameterizedTest

@@ -131,7 +131,12 @@ class WebhookTargetsTest {
                 arguments("https://1.2.3.4.5/hook", Rule.FORM),
                 arguments("https://256.1.1.1/hook", Rule.FORM),
                 arguments("https://[fe80::1%25eth0]/hook", Rule.FORM),
-                arguments("https://hooks.example.com /hook", Rule.FORM));
+                arguments("https://hooks.example.com /hook", Rule.FORM),
+                arguments("https://hooks.example.com:0/hook", Rule.FORM),
+                arguments("https://hooks.example.com:65536/hook", Rule.FORM),
+                arguments("https://u@v@hooks.example.com/hook", Rule.USER_INFO),
+                arguments("   ", Rule.FORM),
+                arguments(null, Rule.FORM));
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
@@ -154,6 +159,7 @@ class WebhookTargetsTest {
         "https://100.128.0.1/wan",
         "https://[2606:4700:4700::1111]/wan",
         "https://[64:ff9b::808:808]/wan",
+        "https://hooks.example.com:65535/wan",
     })
     void publicHttpsTargetsAreAccepted(String url) {
         WebhookTarget target = DEPLOYED.check(url);
@@ -166,6 +172,80 @@ class WebhookTargetsTest {
     void aNameIsAcceptedWithEveryAddressItResolvesTo() throws Exception {
         assertThat(DEPLOYED.check("https://two.example.com/wan").addresses())
                 .containsExactly(InetAddress.getByName("93.184.215.14"), InetAddress.getByName("8.8.8.8"));
+    }
+
+    @Test
+    void aUrlOfExactlyTheLimitIsAccepted() {
+        String start = "https://hooks.example.com/";
+        String url = start + "a".repeat(WebhookTargets.MAX_URL_CHARS - start.length());
+        assertThat(DEPLOYED.check(url).url().toString()).hasSize(2048);
+        assertThatThrownBy(() -> DEPLOYED.check(url + "a")).hasMessage("it is longer than 2048 characters");
+    }
+
+    @Test
+    void eachRefusalCompletesASentenceAboutTheUrl() {
+        assertThatThrownBy(() -> DEPLOYED.check(null)).hasMessage("it is blank");
+        assertThatThrownBy(() -> DEPLOYED.check(" ")).hasMessage("it is blank");
+        assertThatThrownBy(() -> DEPLOYED.check("/hook")).hasMessage("it is not an absolute URL");
+        assertThatThrownBy(() -> DEPLOYED.check("https:hooks.example.com")).hasMessage("it is not an absolute URL with a host");
+        assertThatThrownBy(() -> DEPLOYED.check("https:///hook")).hasMessage("it is not an absolute URL with a host");
+        assertThatThrownBy(() -> DEPLOYED.check("https://hooks.example.com /hook"))
+                .hasMessageStartingWith("it is not a valid URL (Illegal character in authority");
+        assertThatThrownBy(() -> LOCAL.check("ftp://127.0.0.1/hook")).hasMessage("it must use https or http");
+        assertThatThrownBy(() -> DEPLOYED.check("https://u@v@hooks.example.com/hook"))
+                .hasMessage("it must not contain user info (user:password@)");
+        assertThatThrownBy(() -> DEPLOYED.check("https://exa_mple.com/hook"))
+                .hasMessage("its host exa_mple.com is not a valid host name (international names go in their xn-- form)");
+        assertThatThrownBy(() -> DEPLOYED.check("https://8.8.2056:443/hook"))
+                .hasMessage("its host 8.8.2056 is not a valid IPv4 address; write it as four decimal numbers");
+        assertThatThrownBy(() -> DEPLOYED.check("https://hooks.example.com:0/hook")).hasMessage("its port 0 is not a valid port");
+        assertThatThrownBy(() -> DEPLOYED.check("https://[fe80::1%25eth0]/hook")).hasMessage("its host fe80::1%25eth0 names a network interface");
+        assertThatThrownBy(() -> DEPLOYED.resolve("[fe80::1::2]")).hasMessage("its host fe80::1::2 is not a valid IPv6 address");
+        assertThatThrownBy(() -> DEPLOYED.check("https://localhost/hook")).hasMessage("its host localhost names this machine");
+        assertThatThrownBy(() -> DEPLOYED.check("https://hooks/hook")).hasMessage("its host hooks is not a fully qualified domain name");
+        assertThatThrownBy(() -> DEPLOYED.check("https://nowhere.example/hook")).hasMessage("its host nowhere.example does not resolve");
+    }
+
+    @Test
+    void theSenderResolvesHostsAsTheyAppearInUrls() throws Exception {
+        assertThat(DEPLOYED.resolve("HOOKS.example.com.")).containsExactly(InetAddress.getByName("93.184.215.14"));
+        assertThat(DEPLOYED.resolve("[2606:4700:4700::1111]")).containsExactly(InetAddress.getByName("2606:4700:4700::1111"));
+        assertThat(DEPLOYED.resolve("8.8.8.8")).containsExactly(InetAddress.getByName("8.8.8.8"));
+        assertThat(LOCAL.resolve("127.0.0.1")).containsExactly(InetAddress.getByName("127.0.0.1"));
+        // Where loopback is allowed, a legacy notation is still refused for what it is.
+        assertThatThrownBy(() -> LOCAL.resolve("0x7f.1")).hasMessage("its host 0x7f.1 is not a valid IPv4 address; write it as four decimal numbers");
+        for (String host : new String[] {"256.1.1.1", "8.8.2056", "1.2.3.4.5"}) {
+            assertThatThrownBy(() -> DEPLOYED.resolve(host)).as(host)
+                    .isInstanceOfSatisfying(WebhookTargetRefusedException.class, e -> assertThat(e.rule()).isEqualTo(Rule.FORM))
+                    .hasMessage("its host " + host + " is not a valid IPv4 address; write it as four decimal numbers");
+        }
+        assertThatThrownBy(() -> DEPLOYED.resolve("0x7f.1")).hasMessage("its host 0x7f.1 is a loopback address");
+        assertThatThrownBy(() -> DEPLOYED.resolve("")).hasMessage("it has no host");
+        assertThatThrownBy(() -> DEPLOYED.resolve("[]")).hasMessage("it has no host");
+    }
+
+    @Test
+    void aResolverThatFindsNothingLeavesTheHostUnresolved() {
+        for (HostResolver nothing : new HostResolver[] {name -> List.of(), name -> null}) {
+            assertThatThrownBy(() -> new WebhookTargets(Policy.DEPLOYED, nothing).check("https://hooks.example.com/wan"))
+                    .isInstanceOfSatisfying(WebhookTargetRefusedException.class, e -> assertThat(e.rule()).isEqualTo(Rule.UNRESOLVED))
+                    .hasMessage("its host hooks.example.com does not resolve");
+        }
+    }
+
+    @Test
+    void theSystemResolverParsesAddressLiteralsWithoutALookup() throws Exception {
+        assertThat(HostResolver.system().resolve("192.0.2.1")).containsExactly(InetAddress.getByName("192.0.2.1"));
+        assertThat(new WebhookTargets(Policy.LOCAL).policy()).isEqualTo(Policy.LOCAL);
+        assertThat(DEPLOYED.policy()).isEqualTo(Policy.DEPLOYED);
+    }
+
+    @Test
+    void hostsAreComparedInLowerCaseWithoutBracketsOrTheFinalDot() {
+        assertThat(WebhookTargets.hostName("[::1]")).isEqualTo("::1");
+        assertThat(WebhookTargets.hostName("[::1")).isEqualTo("[::1");
+        assertThat(WebhookTargets.hostName("::1]")).isEqualTo("::1]");
+        assertThat(WebhookTargets.hostName("Hooks.Example.COM.")).isEqualTo("hooks.example.com");
     }
 
     @Test
@@ -242,11 +322,14 @@ class WebhookTargetsTest {
                 arguments("0x7f.0.0.1", "127.0.0.1"),
                 arguments("0177.0.0.1", "127.0.0.1"),
                 arguments("0x", "0.0.0.0"),
-                arguments("8.8.2056", "8.8.8.8"));
+                arguments("8.8.2056", "8.8.8.8"),
+                arguments("0x00000000007f", "0.0.0.127"),
+                arguments("1.2.3.4", "1.2.3.4"));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"256.0.0.1", "1.2.3.4.5", "4294967296", "08.0.0.1", "1..1", "example.com", "1.2.3.0x1g"})
+    @ValueSource(strings = {"256.0.0.1", "1.2.3.4.5", "1.2.3.4.0", "4294967296", "08.0.0.1", "1..1", "example.com", "1.2.3.0x1g",
+        "0x000000000007f", "1.2.3.+4", "+127.0.0.1", "1.2.3.-4"})
     void notIpv4InAnyNotation(String host) {
         assertThat(WebhookTargets.legacyIpv4(host)).isEmpty();
     }

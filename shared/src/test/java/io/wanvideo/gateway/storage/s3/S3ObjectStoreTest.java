@@ -237,8 +237,9 @@ class S3ObjectStoreTest {
         assertThatThrownBy(() -> store.copyFrom(from, key, limit))
                 .isInstanceOfSatisfying(ObjectStoreException.class, e -> assertThat(e.retryable()).as(e.getMessage()).isTrue());
         Duration took = Duration.ofNanos(System.nanoTime() - start);
-        // The limit, plus the short wait for the abort (S3ObjectStore.ABORT_GRACE at most), plus scheduling slack.
-        assertThat(took).isBetween(limit.minusMillis(100), limit.plus(S3ObjectStore.ABORT_GRACE).plusSeconds(1));
+        // Not before the limit; after it, the short wait for the abort (S3ObjectStore.ABORT_GRACE at most) and slack
+        // generous enough for a busy machine: the sources here never finish, so only a copy without a limit gets near it.
+        assertThat(took).isBetween(limit.minusMillis(100), limit.plus(S3ObjectStore.ABORT_GRACE).plusSeconds(30));
     }
 
     /** Neither an object nor an unfinished multipart upload (whose parts would be billed on S3) is left. */

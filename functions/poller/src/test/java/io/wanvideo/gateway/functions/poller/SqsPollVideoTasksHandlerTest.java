@@ -54,17 +54,31 @@ class SqsPollVideoTasksHandlerTest {
         return store.find(id).orElseThrow();
     }
 
+    /**
+     * The sample batch holds an advance message for its task and a sweep. The advance starts the task; the sweep ends
+     * a task of another pool that has waited in the backlog past QUEUE_TIMEOUT_HOURS (24 by default), which only the
+     * sweep looks for, so the batch's two messages are both seen to work whatever order they run in.
+     */
     @Test
-    void theSampleBatchStartsItsTaskAndSweeps() {
-        store.create(VideoTask.queued(id, "tenant-example", Specs.r2v("a cat"), System.currentTimeMillis()), Admission.UNLIMITED);
+    void theSampleBatchStartsItsTaskAndTheSweepExpiresAStaleOne() {
+        long now = System.currentTimeMillis();
+        store.create(VideoTask.queued(id, "tenant-example", Specs.r2v("a cat"), now), Admission.UNLIMITED);
+        String stale = "video_01kaexamp1e000000000000st1";
+        store.create(VideoTask.queued(stale, "tenant-other", Specs.i2v("a dog"), now - Duration.ofHours(25).toMillis()),
+                Admission.UNLIMITED);
         SQSBatchResponse response = handler.handleRequest(sample, null);
         assertThat(response.getBatchItemFailures()).isEmpty();
         assertThat(task().state()).isEqualTo(TaskState.DISPATCHING);
+        VideoTask expired = store.find(stale).orElseThrow();
+        assertThat(expired.state()).isEqualTo(TaskState.FAILED);
+        assertThat(expired.error().code()).isEqualTo(TaskErrors.QUEUE_TIMEOUT);
         // The dispatch message is on the queue; delivering it creates the upstream task.
         var messages = aws.sqs().receiveMessage(r -> r.queueUrl(queues.pollQueueUrl()).maxNumberOfMessages(10).waitTimeSeconds(1))
                 .messages();
-        assertThat(messages).hasSize(1);
-        handler.handleRequest(batch(messages.get(0).body(), "arn:aws:sqs:us-east-1:000000000000:poll"), null);
+        var dispatch = messages.stream().filter(m -> Json.read(m.body(), TaskMessage.class).taskId() != null
+                && Json.read(m.body(), TaskMessage.class).taskId().equals(id)).toList();
+        assertThat(dispatch).hasSize(1);
+        handler.handleRequest(batch(dispatch.get(0).body(), "arn:aws:sqs:us-east-1:000000000000:poll"), null);
         assertThat(task().state()).isEqualTo(TaskState.RUNNING);
         assertThat(sim.stats().get("create_calls").asInt()).isEqualTo(1);
     }
