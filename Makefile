@@ -1,5 +1,7 @@
 # Builds for `sam build` (template.yaml sets BuildMethod: makefile on each function). SAM runs the target
 # named build-<LogicalId> with ARTIFACTS_DIR set; the Lambda Java runtime puts lib/*.jar on the classpath.
+# samconfig.toml has SAM run these in the repository itself (build_in_source), one after the other: Maven then
+# builds shared for the first function and finds it up to date for the other two.
 MVN ?= mvn
 MVN_FLAGS ?= -q -B -DskipTests
 

@@ -573,6 +573,24 @@ class TemplateTest {
         });
     }
 
+    /**
+     * Everywhere else in the template (parameter descriptions, comments), a README reference names a heading or one of
+     * the README's bold paragraph titles ("**How a slot is chosen.**").
+     */
+    @Test
+    void everyReadmeReferenceInTheTemplateNamesASectionThatExists() throws Exception {
+        String readme = java.nio.file.Files.readString(java.nio.file.Path.of(Repository.path("README.md")));
+        String raw = java.nio.file.Files.readString(java.nio.file.Path.of(Repository.path("template.yaml")));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("README, \"([^\"]+)\"").matcher(raw);
+        int references = 0;
+        while (m.find()) {
+            references++;
+            String title = java.util.regex.Pattern.quote(m.group(1));
+            assertThat(readme).as(m.group(1)).containsPattern("(?m)^#+ " + title + "$|^\\*\\*" + title + "\\.?\\*\\*");
+        }
+        assertThat(references).isPositive();
+    }
+
     /** The parameters that say where the DashScope key (or the accounts document) is kept; never the key itself. */
     private static final Set<String> KEY_SOURCES = Set.of("DashScopeApiKeySecretArn", "DashScopeApiKeyParameterName",
             "DashScopeAccountsSecretArn", "DashScopeAccountsParameterName");
