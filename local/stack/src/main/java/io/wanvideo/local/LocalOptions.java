@@ -47,7 +47,7 @@ public record LocalOptions(
     /** Variables passed through to the functions, as template.yaml sets them. */
     private static final List<String> FUNCTION_SETTINGS = List.of("SLOTS_PER_MODEL", "CREATES_PER_SECOND", "QUERIES_PER_SECOND",
             "TASK_TIMEOUT_MINUTES", "TASK_RETENTION_DAYS", "MAX_BODY_BYTES", "API_KEY_CACHE_SECONDS",
-            "EXPECTED_GENERATION_SECONDS", "GENERATION_TIME_SIGMA");
+            "EXPECTED_GENERATION_SECONDS", "GENERATION_TIME_SIGMA", "COMPLETION_WATCHER");
     /** Variables that replace an embedded service with an external one. */
     private static final List<String> AWS_SETTINGS = List.of("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB",
             "AWS_ENDPOINT_URL_SQS", "AWS_ENDPOINT_URL_S3", "AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",

@@ -63,6 +63,15 @@ public interface TaskStore {
     /** Ids of every task holding a slot of an account in a pool. Eventually consistent. */
     List<String> slotHolders(String account, String pool);
 
+    /**
+     * Every task holding a slot of an account in a pool, as much of each as watching it upstream needs. Eventually
+     * consistent. This default reads each holder; a store that indexes them answers in one query.
+     */
+    default List<HeldSlot> heldSlots(String account, String pool) {
+        return slotHolders(account, pool).stream().map(this::find).flatMap(Optional::stream)
+                .filter(t -> t.state().holdsSlot()).map(HeldSlot::of).toList();
+    }
+
     /** Strongly consistent counts of the slots taken in a pool, per account asked about. */
     SlotCounts slotsInUse(String pool, Collection<String> accounts);
 

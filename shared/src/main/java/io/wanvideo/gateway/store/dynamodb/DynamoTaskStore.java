@@ -5,6 +5,7 @@ import io.wanvideo.gateway.model.VideoTask;
 import io.wanvideo.gateway.store.Admission;
 import io.wanvideo.gateway.store.BacklogEntry;
 import io.wanvideo.gateway.store.FairShare;
+import io.wanvideo.gateway.store.HeldSlot;
 import io.wanvideo.gateway.store.IdempotencyClaim;
 import io.wanvideo.gateway.store.IdempotencyKeyTakenException;
 import io.wanvideo.gateway.store.NoFreeSlotException;
@@ -438,6 +439,18 @@ public final class DynamoTaskStore implements TaskStore {
                         .build())
                 .items().forEach(items::add);
         return items.stream().map(DynamoTaskStore::taskId).toList();
+    }
+
+    @Override
+    public List<HeldSlot> heldSlots(String account, String pool) {
+        List<HeldSlot> held = new ArrayList<>();
+        dynamo.queryPaginator(QueryRequest.builder().tableName(table).indexName(TaskTable.SLOT_HOLDERS_INDEX)
+                        .keyConditionExpression("#pool = :pool")
+                        .expressionAttributeNames(Map.of("#pool", TaskTable.HOLDER_POOL))
+                        .expressionAttributeValues(Map.of(":pool", s(TaskItems.holderPool(account, pool))))
+                        .build())
+                .items().forEach(item -> held.add(TaskItems.heldSlot(item)));
+        return held;
     }
 
     @Override

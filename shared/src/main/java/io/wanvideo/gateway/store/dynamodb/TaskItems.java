@@ -10,6 +10,7 @@ import io.wanvideo.gateway.model.Usage;
 import io.wanvideo.gateway.model.VideoSpec;
 import io.wanvideo.gateway.model.VideoTask;
 import io.wanvideo.gateway.model.WebhookDelivery;
+import io.wanvideo.gateway.store.HeldSlot;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -32,8 +33,8 @@ final class TaskItems {
     private static final String ATTEMPTS = "attempts";
     static final String ACCOUNT = "account";
     static final String FAIR_STEP = "fair_step";
-    private static final String UPSTREAM_ID = "upstream_id";
-    private static final String SUBMITTED_MS = "submitted_ms";
+    static final String UPSTREAM_ID = "upstream_id";
+    static final String SUBMITTED_MS = "submitted_ms";
     static final String UPSTREAM_STATE = "upstream_state";
     static final String RUN_ORIGIN_MS = "run_origin_ms";
     private static final String POLLS = "polls";
@@ -200,6 +201,14 @@ final class TaskItems {
                 errorCode == null ? null : new TaskError(errorCode, str(item, ERROR_MESSAGE)),
                 result == null ? null : Json.read(result, ResultCopy.class),
                 webhook == null ? null : Json.read(webhook, WebhookDelivery.class));
+    }
+
+    /** A slot holder from its slot-holders index entry (an item written before summaries existed has none). */
+    static HeldSlot heldSlot(Map<String, AttributeValue> item) {
+        String summary = str(item, SUMMARY);
+        return new HeldSlot(str(item, ID), TaskState.valueOf(str(item, STATE)),
+                summary == null ? null : Json.read(summary, VideoSpec.class),
+                str(item, UPSTREAM_ID), optNum(item, SUBMITTED_MS), optNum(item, RUN_ORIGIN_MS));
     }
 
     static AttributeValue s(String value) {

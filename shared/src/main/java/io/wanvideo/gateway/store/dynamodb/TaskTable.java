@@ -32,7 +32,10 @@ public final class TaskTable {
     public static final String BACKLOG_POOL = "backlog_pool";
     public static final String BACKLOG_SEQ = "backlog_seq";
 
-    /** Sparse: tasks holding a slot, per account and pool, by when their next message is due. The sweep reads it. */
+    /**
+     * Sparse: tasks holding a slot, per account and pool, by when their next message is due. The sweep reads it, and
+     * the completion watcher, which needs of each task what {@link #HOLDER_ATTRIBUTES} projects.
+     */
     public static final String SLOT_HOLDERS_INDEX = "slot-holders";
     public static final String HOLDER_POOL = "holder_pool";
     public static final String DUE_MS = "due_ms";
@@ -52,6 +55,10 @@ public final class TaskTable {
             TaskItems.UPSTREAM_STATE, TaskItems.RUN_ORIGIN_MS, TaskItems.PROGRESS_FLOOR, TaskItems.COMPLETED_MS,
             TaskItems.VIDEO_URL, TaskItems.VIDEO_EXPIRES_MS, TaskItems.USAGE, TaskItems.ERROR_CODE,
             TaskItems.ERROR_MESSAGE, TaskItems.RESULT, TaskItems.WEBHOOK);
+
+    /** What the slot-holders index carries besides its keys: a held task's state, upstream id and timing inputs. */
+    public static final List<String> HOLDER_ATTRIBUTES = List.of(TaskItems.ID, TaskItems.STATE, TaskItems.SUMMARY,
+            TaskItems.UPSTREAM_ID, TaskItems.SUBMITTED_MS, TaskItems.RUN_ORIGIN_MS);
 
     private TaskTable() {}
 
@@ -76,7 +83,8 @@ public final class TaskTable {
                         index(BY_TENANT_INDEX, TENANT, CREATED_MS,
                                 Projection.builder().projectionType(ProjectionType.INCLUDE).nonKeyAttributes(LISTED_ATTRIBUTES).build()),
                         index(BACKLOG_INDEX, BACKLOG_POOL, BACKLOG_SEQ, keysOnly()),
-                        index(SLOT_HOLDERS_INDEX, HOLDER_POOL, DUE_MS, keysOnly()),
+                        index(SLOT_HOLDERS_INDEX, HOLDER_POOL, DUE_MS,
+                                Projection.builder().projectionType(ProjectionType.INCLUDE).nonKeyAttributes(HOLDER_ATTRIBUTES).build()),
                         index(FAIR_INDEX, FAIR_POOL, FAIR_KEY, keysOnly()),
                         index(EFFECTS_INDEX, EFFECTS_SHARD, EFFECTS_DUE_MS, keysOnly()))
                 .build();

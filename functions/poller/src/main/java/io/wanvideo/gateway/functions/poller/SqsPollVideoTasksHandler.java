@@ -10,10 +10,12 @@ import io.wanvideo.gateway.config.GatewayTable;
 import io.wanvideo.gateway.config.SecretReader;
 import io.wanvideo.gateway.config.SqsClients;
 import io.wanvideo.gateway.json.Json;
+import io.wanvideo.gateway.metrics.EmbeddedMetrics;
 import io.wanvideo.gateway.queue.TaskMessage;
 import io.wanvideo.gateway.queue.sqs.SqsTaskQueue;
 import io.wanvideo.gateway.schedule.PollPlanner;
 import io.wanvideo.gateway.service.AfterCompletion;
+import io.wanvideo.gateway.service.CompletionWatcher;
 import io.wanvideo.gateway.service.InputLinks;
 import io.wanvideo.gateway.service.Poller;
 import java.time.Clock;
@@ -48,7 +50,8 @@ public final class SqsPollVideoTasksHandler implements RequestHandler<SQSEvent, 
                 new SqsTaskQueue(SqsClients.create(env), env.required("QUEUE_URL")),
                 GatewaySettings.upstreams(env, new SecretReader(env), table.clock()), table.rateGate(), table.accountStates(),
                 GatewaySettings.generationTimes(env), new PollPlanner(), GatewaySettings.poller(env),
-                GatewaySettings.prices(env), InputLinks.NONE, AfterCompletion.NONE, table.clock()));
+                GatewaySettings.prices(env), InputLinks.NONE, AfterCompletion.NONE, table.clock()),
+                new CompletionWatcher.Setup(table.watchLeases(), GatewaySettings.watcher(env), EmbeddedMetrics.toStandardOutput()));
         this.deadLetterQueueArn = env.required("DEAD_LETTER_QUEUE_ARN");
         this.workers = Executors.newFixedThreadPool(10, r -> {
             Thread t = new Thread(r, "poller-worker");
