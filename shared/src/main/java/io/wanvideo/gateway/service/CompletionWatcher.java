@@ -3,7 +3,6 @@ package io.wanvideo.gateway.service;
 import io.wanvideo.gateway.metrics.Metrics;
 import io.wanvideo.gateway.model.TaskState;
 import io.wanvideo.gateway.model.UpstreamState;
-import io.wanvideo.gateway.model.VideoModel;
 import io.wanvideo.gateway.model.VideoSpec;
 import io.wanvideo.gateway.model.VideoTask;
 import io.wanvideo.gateway.queue.TaskMessage;
@@ -11,7 +10,7 @@ import io.wanvideo.gateway.queue.TaskQueue;
 import io.wanvideo.gateway.schedule.GenerationTimeModel;
 import io.wanvideo.gateway.schedule.ListingCadence;
 import io.wanvideo.gateway.schedule.LogNormal;
-import io.wanvideo.gateway.store.HeldSlot;
+import io.wanvideo.gateway.store.RunningTask;
 import io.wanvideo.gateway.store.RateGate;
 import io.wanvideo.gateway.store.TaskStore;
 import io.wanvideo.gateway.store.WatchLeases;
@@ -40,7 +39,8 @@ import org.apache.logging.log4j.Logger;
  * since shortly before its oldest running one, advances every one of ours the listing shows finished at once (one
  * query for its result through {@link RunningPolls}, then the usual finish), and lists again after the interval
  * {@link ListingCadence} gives for the tasks still running. A turn whose next listing is due within a moment waits
- * for it in the same invocation (for up to {@link WatchSettings#session()}); a later one goes back on the queue. With
+ * for it in the same invocation (for up to {@link WatchSettings#session()}); a later one goes back on the queue, with
+ * the delay rounded to the whole second SQS allows. With
  * nothing left running, the chain releases the lease and ends; the next task to start running, or the sweep,
  * starts a new one.
  *
@@ -58,7 +58,7 @@ public final class CompletionWatcher {
     /** Pages read per listing at most (DashScope pages hold 100): an account this busy with others' tasks is not watched. */
     static final int MAX_PAGES = 10;
     /** A listing due within this is waited for in the same invocation; a later one goes back on the queue. */
-    static final long INLINE_WAIT_MS = 1500;
+    public static final long INLINE_WAIT_MS = 1500;
     /** Listings failing in a row before the watcher stands aside for {@link #OFF_AFTER_FAILURES}. */
     static final int MAX_FAILURES = 3;
     static final Duration OFF_AFTER_FAILURES = Duration.ofMinutes(5);
@@ -146,7 +146,7 @@ public final class CompletionWatcher {
         }
         if (lease.nextMs() - now > INLINE_WAIT_MS + 1000) {
             // Early (a queue that delivers before the delay): wait again without taking the turn.
-            queue.send(message, WatchedAccounts.wholeSecondsBefore(lease.nextMs() - now));
+            queue.send(message, WatchedAccounts.queueDelaySeconds(lease.nextMs() - now));
             return;
         }
         Streak streak = new Streak(lease);
@@ -171,11 +171,11 @@ public final class CompletionWatcher {
                 break;
             }
         }
-        long due = next;
+        int delay = WatchedAccounts.queueDelaySeconds(next - clock.millis());
+        long due = clock.millis() + delay * 1000L;
         leases.handOver(lease, due, due + settings().session().toMillis() + WatchedAccounts.LEASE_GRACE.toMillis(),
                 streak.failures, streak.missingRounds).ifPresentOrElse(
-                        passed -> queue.send(TaskMessage.watch(account, passed.owner(), passed.version()),
-                                WatchedAccounts.wholeSecondsBefore(due - clock.millis())),
+                        passed -> queue.send(TaskMessage.watch(account, passed.owner(), passed.version()), delay),
                         () -> LOG.debug("completion watcher for account {}: a newer turn holds the lease; this one ends", account));
     }
 
@@ -189,7 +189,7 @@ public final class CompletionWatcher {
                 continue;
             }
             try {
-                if (heldSlots(upstream.account()).stream().anyMatch(h -> h.state() == TaskState.RUNNING)) {
+                if (!store.runningOn(upstream.account()).isEmpty()) {
                     watched.ensureWatching(upstream.account(), 0);
                 }
             } catch (RuntimeException e) {
@@ -200,11 +200,12 @@ public final class CompletionWatcher {
 
     private Turn turn(VideoUpstream upstream, Lease lease, Streak streak) {
         String account = upstream.account();
-        List<HeldSlot> running = running(account);
+        List<RunningTask> running = running(account);
         if (running.isEmpty()) {
             // The index lags its table by a moment: look once more before letting go.
             sleepUntil(clock.millis() + IDLE_RECHECK_MS);
-            if (running(account).isEmpty()) {
+            running = running(account);
+            if (running.isEmpty()) {
                 watched.leases().release(lease);
                 watched.forget(account);
                 LOG.info("completion watcher for account {} ended: nothing running", account);
@@ -214,16 +215,16 @@ public final class CompletionWatcher {
                 }
                 return Turn.OVER;
             }
-            running = running(account);
         }
         long now = clock.millis();
-        long oldest = running.stream().mapToLong(h -> h.submittedMs() != null ? h.submittedMs() : now).min().orElse(now);
+        long oldest = running.stream().mapToLong(RunningTask::submittedMs).min().orElse(now);
         Instant until = Instant.ofEpochMilli(now).plus(WINDOW_MARGIN);
         Instant since = Instant.ofEpochMilli(oldest).minus(WINDOW_MARGIN);
         if (since.isBefore(until.minus(LONGEST_WINDOW))) {
             since = until.minus(LONGEST_WINDOW);
         }
         Map<String, ListedTask> listed = new HashMap<>();
+        int pages = 0;
         for (int page = 1; page <= MAX_PAGES; page++) {
             long wait = gates.acquire(upstream.listGate());
             if (wait > 0) {
@@ -236,6 +237,7 @@ public final class CompletionWatcher {
             } catch (UpstreamException e) {
                 return listingFailed(upstream, running, streak, e);
             }
+            pages++;
             listing.tasks().forEach(t -> listed.put(t.taskId(), t));
             if (listing.last()) {
                 break;
@@ -246,17 +248,17 @@ public final class CompletionWatcher {
         List<ListingCadence.Watched> stillRunning = new ArrayList<>();
         boolean missing = false;
         int finished = 0;
-        for (HeldSlot held : running) {
-            ListedTask seen = listed.get(held.upstreamId());
+        for (RunningTask ours : running) {
+            ListedTask seen = listed.get(ours.upstreamId());
             if (seen == null) {
-                missing |= held.submittedMs() != null && listedAt - held.submittedMs() > LISTING_LAG_ALLOWED.toMillis();
-                stillRunning.add(watching(held, null, listedAt));
+                missing |= listedAt - ours.submittedMs() > LISTING_LAG_ALLOWED.toMillis();
+                stillRunning.add(watching(ours, null, listedAt));
             } else if (seen.view().state().terminal()) {
-                advance(held, seen);
+                advance(ours, seen);
                 finished++;
             } else if (seen.view().state() != UpstreamState.WAITING) {
                 // Waiting upstream, it cannot finish before it starts: only running ones shape the cadence.
-                stillRunning.add(watching(held, seen.startedMs(), listedAt));
+                stillRunning.add(watching(ours, seen.startedMs(), listedAt));
             }
         }
         streak.missingRounds = missing ? streak.missingRounds + 1 : 0;
@@ -270,39 +272,34 @@ public final class CompletionWatcher {
             // All of them ended: look again shortly, to end the chain or to take in what started meanwhile.
             return Turn.at(clock.millis() + IDLE_RECHECK_MS);
         }
-        double seconds = settings().cadence(upstream.limits()).nextIntervalSeconds(stillRunning);
+        ListingCadence cadence = settings().cadence(upstream.limits());
+        // The budget share bounds calls, not listings: a listing of several pages waits as many intervals.
+        double seconds = Math.max(pages * cadence.settings().minIntervalSeconds(), cadence.nextIntervalSeconds(stillRunning));
+        LOG.debug("account {}: listed {} tasks in {} ms, {} of our {} running finished; next listing in {} ms", account,
+                listed.size(), listedAt - now, finished, running.size(), Math.round(seconds * 1000));
         return Turn.at(clock.millis() + Math.round(seconds * 1000));
     }
 
-    /** The account's tasks running upstream (created there, not yet seen to end), from the slot-holders index. */
-    private List<HeldSlot> running(String account) {
-        return heldSlots(account).stream().filter(h -> h.state() == TaskState.RUNNING && h.upstreamId() != null).toList();
-    }
-
-    private List<HeldSlot> heldSlots(String account) {
-        List<HeldSlot> held = new ArrayList<>();
-        for (String pool : VideoModel.slotPools()) {
-            held.addAll(store.heldSlots(account, pool));
-        }
-        return held;
+    /** The account's tasks running upstream (created there, their end not yet recorded), from the running index. */
+    private List<RunningTask> running(String account) {
+        return store.runningOn(account);
     }
 
     /** A running task as the cadence sees it: counted from when the listing says it started, else its run origin. */
-    private ListingCadence.Watched watching(HeldSlot held, Long startedMs, long nowMs) {
-        VideoSpec spec = held.summary();
+    private ListingCadence.Watched watching(RunningTask ours, Long startedMs, long nowMs) {
+        VideoSpec spec = ours.summary();
         if (spec == null) {
-            spec = store.find(held.taskId()).map(VideoTask::spec).orElse(null);
+            spec = store.find(ours.taskId()).map(VideoTask::spec).orElse(null);
         }
-        long origin = startedMs != null ? startedMs
-                : held.runOriginMs() != null ? held.runOriginMs() : held.submittedMs() != null ? held.submittedMs() : nowMs;
+        long origin = startedMs != null ? startedMs : ours.runOriginMs() != null ? ours.runOriginMs() : ours.submittedMs();
         return new ListingCadence.Watched(spec == null ? DEFAULT_EXPECTATION : times.expected(spec),
                 Math.max(0, nowMs - origin) / 1000.0);
     }
 
     /** The listing shows one of ours finished: on to the usual finish, through one query unless the listing said it all. */
-    private void advance(HeldSlot held, ListedTask seen) {
+    private void advance(RunningTask ours, ListedTask seen) {
         try {
-            VideoTask task = store.find(held.taskId()).orElse(null);
+            VideoTask task = store.find(ours.taskId()).orElse(null);
             if (task == null || task.state() != TaskState.RUNNING || !seen.taskId().equals(task.upstreamId())) {
                 return;
             }
@@ -313,11 +310,11 @@ public final class CompletionWatcher {
                 polls.poll(task);
             }
         } catch (RuntimeException e) {
-            LOG.warn("task {} was listed finished but could not be advanced ({}); its own polls will", held.taskId(), e.toString());
+            LOG.warn("task {} was listed finished but could not be advanced ({}); its own polls will", ours.taskId(), e.toString());
         }
     }
 
-    private Turn listingFailed(VideoUpstream upstream, List<HeldSlot> running, Streak streak, UpstreamException e) {
+    private Turn listingFailed(VideoUpstream upstream, List<RunningTask> running, Streak streak, UpstreamException e) {
         String account = upstream.account();
         switch (e.kind()) {
             case UNRECOGNISED_ANSWER -> {
@@ -348,7 +345,7 @@ public final class CompletionWatcher {
      * Stands the watcher aside for the account: polling on the normal plan takes over, starting with a poll of each
      * running task once every instance's view of the watcher has caught up.
      */
-    private void turnOff(String account, List<HeldSlot> running, String reason, String why, Duration forHow) {
+    private void turnOff(String account, List<RunningTask> running, String reason, String why, Duration forHow) {
         long now = clock.millis();
         watched.leases().turnOff(account, reason + ": " + why, now, now + forHow.toMillis());
         watched.forget(account);
@@ -356,11 +353,11 @@ public final class CompletionWatcher {
                 + "meanwhile.", account, forHow.toMinutes(), why);
         metrics.count(OFF_METRIC, Map.of("Account", account, "Reason", reason));
         int delay = (int) WatchedAccounts.STATE_CACHE.toSeconds() + 1;
-        for (HeldSlot held : running) {
+        for (RunningTask ours : running) {
             try {
-                store.find(held.taskId()).filter(t -> t.state() == TaskState.RUNNING).ifPresent(t -> polls.pollAgainIn(t, delay));
+                store.find(ours.taskId()).filter(t -> t.state() == TaskState.RUNNING).ifPresent(t -> polls.pollAgainIn(t, delay));
             } catch (RuntimeException e) {
-                LOG.warn("task {} stays on its safety-net polls ({})", held.taskId(), e.toString());
+                LOG.warn("task {} stays on its safety-net polls ({})", ours.taskId(), e.toString());
             }
         }
     }

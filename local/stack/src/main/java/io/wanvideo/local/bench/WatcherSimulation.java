@@ -3,6 +3,8 @@ package io.wanvideo.local.bench;
 import io.wanvideo.gateway.schedule.ListingCadence;
 import io.wanvideo.gateway.schedule.LogNormal;
 import io.wanvideo.gateway.schedule.PollPlanner;
+import io.wanvideo.gateway.service.CompletionWatcher;
+import io.wanvideo.gateway.service.WatchSettings;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,9 +16,12 @@ import java.util.List;
  * {@code slotsPerPool} at a time per pool (DashScope: 5 per model), a freed slot taken at once by the pool's next
  * task. The watcher lists the account at the cadence {@link ListingCadence} gives for the tasks running at that
  * moment (the production rule, fed what the watcher knows: each task's expected distribution and how long it has
- * run); a task the listing shows finished costs one query for its result. Every task also keeps its safety-net
+ * run), a gap too long to wait out in the same invocation rounded to the whole second of the queue's delay; a task the listing shows finished costs one query for its result. Every task also keeps its safety-net
  * schedule (the production {@link PollPlanner} with the sparse settings the poller uses while the watcher is on);
  * a safety poll made before the watcher noticed the task costs a query, and notices it if it has finished.
+ *
+ * <p>It also counts the watcher's invocations and their billed time, as {@link CompletionWatcher} runs its turns,
+ * assuming {@link #TURN_SECONDS} of work per listing and {@link #ADVANCE_SECONDS} per finished task.
  *
  * <p>Queries per task count listing pages (a page holds {@link #PAGE_SIZE} tasks of the listing's window: the tasks
  * created since shortly before the oldest running one), result queries and safety polls. Detection delay is from
@@ -26,12 +31,19 @@ final class WatcherSimulation {
     static final int PAGE_SIZE = 100;
     /** The listing's window starts this long before the oldest running task's creation, as the watcher's does. */
     static final double WINDOW_MARGIN_SECONDS = 60;
+    /** Assumed work of one watcher turn (index queries, the listing call, the lease) and of advancing one finished task. */
+    static final double TURN_SECONDS = 0.1;
+    static final double ADVANCE_SECONDS = 0.15;
 
     /** A task of the workload: its pool, what the gateway expects of it, and how long it really takes. */
     record Job(int pool, LogNormal expected, double generationSeconds) {}
 
+    /**
+     * @param invocationsPerHour watcher invocations per hour of the run (each one queue message)
+     * @param lambdaSecondsPerHour what those invocations are billed: waiting for due listings, and the work
+     */
     record Outcome(double queriesPerTask, double listingsPerTask, double resultQueriesPerTask, double safetyPollsPerTask,
-            double meanDelay, double p95Delay, double hours) {
+            double meanDelay, double p95Delay, double hours, double invocationsPerHour, double lambdaSecondsPerHour) {
         @Override
         public String toString() {
             return String.format("%6.2f queries/task   mean delay %5.2f s   p95 delay %5.2f s   (listings %.2f, results %.2f, "
@@ -68,7 +80,10 @@ final class WatcherSimulation {
      */
     record Run(Outcome whole, Outcome whileBusy, List<Integer> busyTasks) {}
 
-    static Run run(List<Job> jobs, int pools, int slotsPerPool, ListingCadence cadence, PollPlanner safetyNet) {
+    static Run run(List<Job> jobs, int pools, int slotsPerPool, ListingCadence cadence, PollPlanner safetyNet,
+            WatchSettings settings) {
+        double inline = CompletionWatcher.INLINE_WAIT_MS / 1000.0;
+        double session = settings.session().toMillis() / 1000.0;
         List<Deque<Integer>> queues = new ArrayList<>();
         for (int p = 0; p < pools; p++) {
             queues.add(new ArrayDeque<>());
@@ -87,6 +102,8 @@ final class WatcherSimulation {
             }
         }
         double nextListing = now + cadence.nextIntervalSeconds(watched(running, now));
+        double sessionStart = now;
+        counts.invocations = 1;
         while (!running.isEmpty()) {
             if (busy == null && queues.stream().anyMatch(Deque::isEmpty)) {
                 busy = counts.copy(now);
@@ -124,7 +141,18 @@ final class WatcherSimulation {
             for (Running r : finished) {
                 start(jobs, queues.get(r.job.pool()), running, created, now, safetyNet);
             }
-            nextListing = now + cadence.nextIntervalSeconds(watched(running, now));
+            double gap = cadence.nextIntervalSeconds(watched(running, now));
+            // As CompletionWatcher runs its turns: a listing due soon is waited for in the same invocation (within the
+            // session); a later one goes on the queue, its delay rounded to the whole second.
+            counts.lambdaSeconds += TURN_SECONDS + ADVANCE_SECONDS * finished.size();
+            if (gap <= inline && now + gap <= sessionStart + session) {
+                counts.lambdaSeconds += gap;
+                nextListing = now + gap;
+            } else {
+                counts.invocations++;
+                nextListing = now + Math.round(gap);
+                sessionStart = nextListing;
+            }
         }
         if (busy == null) {
             busy = counts.copy(now);
@@ -140,6 +168,8 @@ final class WatcherSimulation {
         long pages;
         long results;
         long safetyPolls;
+        long invocations;
+        double lambdaSeconds;
         double at;
 
         Counts(int size) {
@@ -161,6 +191,8 @@ final class WatcherSimulation {
             c.pages = pages;
             c.results = results;
             c.safetyPolls = safetyPolls;
+            c.invocations = invocations;
+            c.lambdaSeconds = lambdaSeconds;
             c.at = now;
             return c;
         }
@@ -173,8 +205,10 @@ final class WatcherSimulation {
             double[] sorted = Arrays.copyOf(delays, detected);
             Arrays.sort(sorted);
             double n = detected;
+            double hours = now / 3600;
             return new Outcome((pages + results + safetyPolls) / n, pages / n, results / n, safetyPolls / n,
-                    Arrays.stream(sorted).average().orElse(0), sorted[(int) Math.ceil(0.95 * sorted.length) - 1], now / 3600);
+                    Arrays.stream(sorted).average().orElse(0), sorted[(int) Math.ceil(0.95 * sorted.length) - 1], hours,
+                    invocations / hours, lambdaSeconds / hours);
         }
     }
 

@@ -5,7 +5,7 @@ import io.wanvideo.gateway.model.VideoTask;
 import io.wanvideo.gateway.store.Admission;
 import io.wanvideo.gateway.store.BacklogEntry;
 import io.wanvideo.gateway.store.FairShare;
-import io.wanvideo.gateway.store.HeldSlot;
+import io.wanvideo.gateway.store.RunningTask;
 import io.wanvideo.gateway.store.IdempotencyClaim;
 import io.wanvideo.gateway.store.IdempotencyKeyTakenException;
 import io.wanvideo.gateway.store.NoFreeSlotException;
@@ -442,15 +442,16 @@ public final class DynamoTaskStore implements TaskStore {
     }
 
     @Override
-    public List<HeldSlot> heldSlots(String account, String pool) {
-        List<HeldSlot> held = new ArrayList<>();
-        dynamo.queryPaginator(QueryRequest.builder().tableName(table).indexName(TaskTable.SLOT_HOLDERS_INDEX)
-                        .keyConditionExpression("#pool = :pool")
-                        .expressionAttributeNames(Map.of("#pool", TaskTable.HOLDER_POOL))
-                        .expressionAttributeValues(Map.of(":pool", s(TaskItems.holderPool(account, pool))))
+    public List<RunningTask> runningOn(String account) {
+        List<RunningTask> running = new ArrayList<>();
+        dynamo.queryPaginator(QueryRequest.builder().tableName(table).indexName(TaskTable.RUNNING_INDEX)
+                        .keyConditionExpression("#account = :account")
+                        .expressionAttributeNames(Map.of("#account", TaskTable.RUNNING_ACCOUNT))
+                        .expressionAttributeValues(Map.of(":account", s(account)))
+                        .scanIndexForward(true)
                         .build())
-                .items().forEach(item -> held.add(TaskItems.heldSlot(item)));
-        return held;
+                .items().forEach(item -> running.add(TaskItems.runningTask(item)));
+        return running;
     }
 
     @Override

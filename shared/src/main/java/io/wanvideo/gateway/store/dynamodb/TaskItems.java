@@ -10,7 +10,7 @@ import io.wanvideo.gateway.model.Usage;
 import io.wanvideo.gateway.model.VideoSpec;
 import io.wanvideo.gateway.model.VideoTask;
 import io.wanvideo.gateway.model.WebhookDelivery;
-import io.wanvideo.gateway.store.HeldSlot;
+import io.wanvideo.gateway.store.RunningTask;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -34,7 +34,7 @@ final class TaskItems {
     static final String ACCOUNT = "account";
     static final String FAIR_STEP = "fair_step";
     static final String UPSTREAM_ID = "upstream_id";
-    static final String SUBMITTED_MS = "submitted_ms";
+    private static final String SUBMITTED_MS = TaskTable.SUBMITTED_MS;
     static final String UPSTREAM_STATE = "upstream_state";
     static final String RUN_ORIGIN_MS = "run_origin_ms";
     private static final String POLLS = "polls";
@@ -123,6 +123,8 @@ final class TaskItems {
         boolean holds = t.state().holdsSlot();
         m.put(TaskTable.HOLDER_POOL, holds ? s(holderPool(t.account(), t.pool())) : null);
         m.put(TaskTable.DUE_MS, holds ? n(t.dueMs() == null ? t.createdMs() : t.dueMs()) : null);
+        boolean running = t.state() == TaskState.RUNNING && t.upstreamId() != null && t.submittedMs() != null;
+        m.put(TaskTable.RUNNING_ACCOUNT, running ? s(t.account()) : null);
         Long effectsDue = t.state().terminal() ? effectsDueMs(t) : null;
         m.put(TaskTable.EFFECTS_SHARD, effectsDue == null ? null : s(EFFECTS_SHARD_VALUE));
         m.put(TaskTable.EFFECTS_DUE_MS, n(effectsDue));
@@ -203,12 +205,11 @@ final class TaskItems {
                 webhook == null ? null : Json.read(webhook, WebhookDelivery.class));
     }
 
-    /** A slot holder from its slot-holders index entry (an item written before summaries existed has none). */
-    static HeldSlot heldSlot(Map<String, AttributeValue> item) {
+    /** A running task from its running index entry (an item written before summaries existed has none). */
+    static RunningTask runningTask(Map<String, AttributeValue> item) {
         String summary = str(item, SUMMARY);
-        return new HeldSlot(str(item, ID), TaskState.valueOf(str(item, STATE)),
-                summary == null ? null : Json.read(summary, VideoSpec.class),
-                str(item, UPSTREAM_ID), optNum(item, SUBMITTED_MS), optNum(item, RUN_ORIGIN_MS));
+        return new RunningTask(str(item, ID), summary == null ? null : Json.read(summary, VideoSpec.class),
+                str(item, UPSTREAM_ID), num(item, SUBMITTED_MS), optNum(item, RUN_ORIGIN_MS));
     }
 
     static AttributeValue s(String value) {

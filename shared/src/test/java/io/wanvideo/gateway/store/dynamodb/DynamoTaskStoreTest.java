@@ -14,7 +14,7 @@ import io.wanvideo.gateway.service.TaskIds;
 import io.wanvideo.gateway.store.Admission;
 import io.wanvideo.gateway.store.BacklogEntry;
 import io.wanvideo.gateway.store.FairShare;
-import io.wanvideo.gateway.store.HeldSlot;
+import io.wanvideo.gateway.store.RunningTask;
 import io.wanvideo.gateway.store.IdempotencyClaim;
 import io.wanvideo.gateway.store.IdempotencyKeyTakenException;
 import io.wanvideo.gateway.store.NoFreeSlotException;
@@ -308,17 +308,27 @@ class DynamoTaskStoreTest {
     }
 
     @Test
-    void theSlotHoldersIndexShowsWhatWatchingATaskUpstreamNeeds() {
-        VideoTask dispatching = claim(queued(1));
-        VideoTask running = store.transition(dispatching, dispatching.next().state(TaskState.RUNNING).upstreamId("up-1")
-                .submittedMs(5L).runOriginMs(7L).upstreamState(UpstreamState.RUNNING).dueMs(9L).build());
-        VideoTask other = claim(queued(2));
-        assertThat(store.heldSlots("main", R2V)).containsExactlyInAnyOrder(HeldSlot.of(running), HeldSlot.of(other));
+    void theRunningIndexShowsAnAccountsRunningTasksOldestFirstWithWhatWatchingThemNeeds() {
+        VideoTask later = running(claim(queued(1)), "up-2", 20L);
+        VideoTask earlier = running(claim(queued(2)), "up-1", 10L);
+        VideoTask elsewhere = running(claim(queued(3), "other"), "up-3", 5L);
+        claim(queued(4));
+        // Oldest submission first; a slot holder not created upstream yet is not running.
+        assertThat(store.runningOn("main")).containsExactly(expected(earlier), expected(later));
+        assertThat(store.runningOn("other")).containsExactly(expected(elsewhere));
         // The summary stands in for the request: its media without their URLs, what the timing model reads.
-        HeldSlot held = store.heldSlots("main", R2V).stream().filter(h -> h.taskId().equals(running.id())).findFirst().orElseThrow();
-        assertThat(held.summary()).isEqualTo(TaskItems.summary(running.spec()));
-        finish(running);
-        assertThat(store.heldSlots("main", R2V)).containsExactly(HeldSlot.of(other));
+        assertThat(store.runningOn("main").get(0).summary().media()).allSatisfy(m -> assertThat(m.url()).isEmpty());
+        finish(earlier);
+        assertThat(store.runningOn("main")).containsExactly(expected(later));
+    }
+
+    private VideoTask running(VideoTask dispatching, String upstreamId, long submittedMs) {
+        return store.transition(dispatching, dispatching.next().state(TaskState.RUNNING).upstreamId(upstreamId)
+                .submittedMs(submittedMs).runOriginMs(submittedMs + 2).upstreamState(UpstreamState.RUNNING).dueMs(9L).build());
+    }
+
+    private static RunningTask expected(VideoTask task) {
+        return new RunningTask(task.id(), TaskItems.summary(task.spec()), task.upstreamId(), task.submittedMs(), task.runOriginMs());
     }
 
     @Test
