@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.wanvideo.dashscope.simulator.DashScopeSimulator;
 import io.wanvideo.dashscope.simulator.SimulatorSettings;
+import io.wanvideo.gateway.api.ApiRoutes;
 import io.wanvideo.gateway.auth.ApiKeys;
 import io.wanvideo.gateway.config.DynamoDbClients;
 import io.wanvideo.gateway.config.Env;
@@ -53,15 +54,6 @@ public final class LocalGateway implements AutoCloseable {
     /** As template.yaml: a message failing this many times goes to the dead-letter queue. */
     static final int MAX_RECEIVES = 5;
 
-    /** A route of template.yaml's HTTP API and the function (its logical id there) that serves it. */
-    public record RouteSpec(String method, String path, String function) {}
-
-    /** The routes of template.yaml; TemplateTest holds the two lists together. */
-    public static final List<RouteSpec> ROUTES = List.of(
-            new RouteSpec("POST", "/v1/videos", "SubmitFunction"),
-            new RouteSpec("GET", "/v1/videos/{id}", "StatusFunction"));
-    /** The function behind the $default route. */
-    public static final String DEFAULT_ROUTE_FUNCTION = "StatusFunction";
 
     private final LocalOptions options;
     private final List<AutoCloseable> resources = new ArrayList<>();
@@ -97,7 +89,7 @@ public final class LocalGateway implements AutoCloseable {
                 || aws.containsKey("AWS_ENDPOINT_URL");
         boolean externalSqs = aws.containsKey("QUEUE_URL") || aws.containsKey("AWS_ENDPOINT_URL_SQS")
                 || aws.containsKey("AWS_ENDPOINT_URL");
-        boolean externalS3 = aws.containsKey("RESULTS_BUCKET") || aws.containsKey("AWS_ENDPOINT_URL_S3")
+        boolean externalS3 = aws.containsKey("MEDIA_BUCKET") || aws.containsKey("AWS_ENDPOINT_URL_S3")
                 || aws.containsKey("AWS_ENDPOINT_URL");
         // The slow parts start side by side.
         CompletableFuture<LocalDynamoDb> dynamoStart = externalDynamo ? CompletableFuture.completedFuture(null)
@@ -138,10 +130,10 @@ public final class LocalGateway implements AutoCloseable {
         resources.add(0, dynamo);
         resources.add(0, sqs);
         // The bucket is made ready beside the table and queues.
-        String bucket = aws.getOrDefault("RESULTS_BUCKET", BUCKET);
+        String bucket = aws.getOrDefault("MEDIA_BUCKET", BUCKET);
         CompletableFuture<S3Client> s3Ready = CompletableFuture.supplyAsync(() -> {
             S3Client client = S3Clients.create(clientEnv);
-            if (!aws.containsKey("RESULTS_BUCKET")) {
+            if (!aws.containsKey("MEDIA_BUCKET")) {
                 createBucketIfMissing(client, bucket);
             }
             return client;
@@ -165,7 +157,8 @@ public final class LocalGateway implements AutoCloseable {
         }
         String deadLetterArn = arn(deadLetterUrl);
         DynamoApiKeyStore keys = new DynamoApiKeyStore(dynamo, table);
-        options.apiKeys().forEach((key, tenant) -> keys.put(ApiKeys.hash(key), ApiKeyStore.ApiKeyRecord.of(tenant)));
+        // Whoever runs the stack on their machine operates its pool: every local key sees it in GET /v1/stats.
+        options.apiKeys().forEach((key, tenant) -> keys.put(ApiKeys.hash(key), ApiKeyStore.ApiKeyRecord.operator(tenant)));
         s3 = joined(s3Ready);
         resources.add(0, s3);
 
@@ -173,7 +166,7 @@ public final class LocalGateway implements AutoCloseable {
         functionEnv.put("TABLE_NAME", table);
         functionEnv.put("QUEUE_URL", queueUrl);
         functionEnv.put("DEAD_LETTER_QUEUE_ARN", deadLetterArn);
-        functionEnv.put("RESULTS_BUCKET", bucket);
+        functionEnv.put("MEDIA_BUCKET", bucket);
         // Everything here is on 127.0.0.1: media URLs and webhooks may point at loopback (README, "Run it locally").
         functionEnv.put("LOCAL_NETWORK_TARGETS", "true");
         if (simulator != null) {
@@ -225,8 +218,10 @@ public final class LocalGateway implements AutoCloseable {
         Map<String, RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>> functions =
                 Map.of("SubmitFunction", submit, "StatusFunction", status);
         front = new HttpFront(options.port(),
-                ROUTES.stream().map(r -> HttpFront.Route.of(r.method(), r.path(), functions.get(r.function()))).toList(),
-                functions.get(DEFAULT_ROUTE_FUNCTION));
+                // The HTTP API's routes, as template.yaml declares them (TemplateTest holds the two together).
+                ApiRoutes.ALL.stream().filter(r -> !r.viaDefault())
+                        .map(r -> HttpFront.Route.of(r.method(), r.template(), functions.get(r.function()))).toList(),
+                functions.get(ApiRoutes.DEFAULT_FUNCTION));
         resources.add(0, front);
     }
 
@@ -385,6 +380,7 @@ public final class LocalGateway implements AutoCloseable {
         StringBuilder out = new StringBuilder();
         out.append(String.format("Wan 2.7 video gateway (local) ready in %.1f s%n", sinceJvmStartMs / 1000.0));
         out.append(String.format("  API        %s   (POST /v1/videos, GET /v1/videos/{id})%n", url()));
+        out.append(String.format("  Playground %s/   (open it in a browser and enter the API key)%n", url()));
         out.append(String.format("  API key    %s   (tenant \"%s\"%s)%n", key, tenant,
                 options.apiKeys().size() > 1 ? ", and " + (options.apiKeys().size() - 1) + " more from LOCAL_API_KEYS" : ""));
         if (simulator != null) {
@@ -397,8 +393,8 @@ public final class LocalGateway implements AutoCloseable {
         }
         out.append(String.format("  Data       %s%n", dynamoServer == null ? "external DynamoDB (" + functionEnv.get("TABLE_NAME") + ")"
                 : options.dataDir() == null ? "in memory (--data DIR keeps tasks across restarts)" : "kept in " + options.dataDir().toAbsolutePath()));
-        out.append(String.format("  Objects    %s%n", s3Server == null ? "external S3, bucket " + functionEnv.get("RESULTS_BUCKET")
-                : "S3Proxy at " + s3Server.endpoint() + ", bucket " + functionEnv.get("RESULTS_BUCKET") + (options.dataDir() == null
+        out.append(String.format("  Objects    %s%n", s3Server == null ? "external S3, bucket " + functionEnv.get("MEDIA_BUCKET")
+                : "S3Proxy at " + s3Server.endpoint() + ", bucket " + functionEnv.get("MEDIA_BUCKET") + (options.dataDir() == null
                         ? ", in memory" : ", kept in " + options.dataDir().resolve("s3").toAbsolutePath())));
         out.append("Press Ctrl-C to stop.");
         System.out.println(out);

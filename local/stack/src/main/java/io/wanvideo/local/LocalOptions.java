@@ -14,7 +14,8 @@ import java.util.Map;
  * @param simulatorPort    the simulator's port (SIM_PORT, default PORT+1); unused with a real DashScope key
  * @param dataDir          where DynamoDB Local keeps its data, and S3Proxy its objects under DIR/s3 (--data DIR or
  *                         DATA_DIR); null: in memory
- * @param apiKeys          key -> tenant (LOCAL_API_KEYS="tenant:key,..."); default one development key
+ * @param apiKeys          key -> tenant (LOCAL_API_KEYS="tenant:key,..."); default one development key. Every local key
+ *                         is an operator's: the one running the stack sees the pool in GET /v1/stats
  * @param dashScopeApiKey  DASHSCOPE_API_KEY: when set, the real DashScope is called instead of the simulator
  * @param pollerConcurrency pollers receiving at once, as the template's MaximumConcurrency
  * @param batchSize        messages per poller invocation, as the template's BatchSize
@@ -51,7 +52,7 @@ public record LocalOptions(
     /** Variables that replace an embedded service with an external one. */
     private static final List<String> AWS_SETTINGS = List.of("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB",
             "AWS_ENDPOINT_URL_SQS", "AWS_ENDPOINT_URL_S3", "AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
-            "AWS_SESSION_TOKEN", "AWS_PROFILE", "TABLE_NAME", "QUEUE_URL", "DEAD_LETTER_QUEUE_URL", "RESULTS_BUCKET");
+            "AWS_SESSION_TOKEN", "AWS_PROFILE", "TABLE_NAME", "QUEUE_URL", "DEAD_LETTER_QUEUE_URL", "MEDIA_BUCKET");
 
     public static LocalOptions parse(Map<String, String> env, String[] args) {
         int port = integer(env, "PORT", 3000);
@@ -111,6 +112,12 @@ public record LocalOptions(
                 pollerConcurrency, batchSize, sweepEvery, retryFailedAfter, duplicateDeliveries, functionEnvironment, Map.copyOf(aws));
     }
 
+    /** For tests and benchmarks: these keys (key -> tenant), as LOCAL_API_KEYS gives them. */
+    public LocalOptions withApiKeys(Map<String, String> keys) {
+        return new LocalOptions(port, simulatorPort, dataDir, new LinkedHashMap<>(keys), dashScopeApiKey, dashScopeBaseUrl, simulator,
+                pollerConcurrency, batchSize, sweepEvery, retryFailedAfter, duplicateDeliveries, functionEnvironment, externalAws);
+    }
+
     public LocalOptions withDuplicateDeliveries() {
         return new LocalOptions(port, simulatorPort, dataDir, apiKeys, dashScopeApiKey, dashScopeBaseUrl, simulator,
                 pollerConcurrency, batchSize, sweepEvery, retryFailedAfter, true, functionEnvironment, externalAws);
@@ -134,7 +141,7 @@ public record LocalOptions(
               --data DIR   keep tasks and stored objects in DIR across restarts (or DATA_DIR); default: in memory
               --port PORT  API port on 127.0.0.1 (or PORT); default 3000, simulator on PORT+1 (or SIM_PORT)
             environment: LOCAL_API_KEYS, DASHSCOPE_API_KEY, DASHSCOPE_BASE_URL, SIM_PENDING_SECONDS, SIM_RUN_SECONDS,
-                         AWS_ENDPOINT_URL (LocalStack), TABLE_NAME + QUEUE_URL + DEAD_LETTER_QUEUE_URL + RESULTS_BUCKET
+                         AWS_ENDPOINT_URL (LocalStack), TABLE_NAME + QUEUE_URL + DEAD_LETTER_QUEUE_URL + MEDIA_BUCKET
                          (real AWS);
                          see README.md, "Run it locally".""";
 

@@ -22,6 +22,10 @@ public final class AwsCallRecorder implements ExecutionInterceptor {
     public record Call(String function, String action, String resource, String index) {}
 
     private static final List<Call> CALLS = new CopyOnWriteArrayList<>();
+    /** S3 operations and the IAM action each needs, where the two names differ. */
+    private static final java.util.Map<String, String> S3_ACTIONS = java.util.Map.of("DeleteObjects", "DeleteObject",
+            "CreateMultipartUpload", "PutObject", "UploadPart", "PutObject", "CompleteMultipartUpload", "PutObject",
+            "HeadObject", "GetObject");
     private static volatile String actingAs = "none";
 
     public static void actingAs(String function) {
@@ -66,9 +70,10 @@ public final class AwsCallRecorder implements ExecutionInterceptor {
         }
         String resource = request.getValueForField("TableName", String.class)
                 .or(() -> request.getValueForField("QueueUrl", String.class))
+                .or(() -> request.getValueForField("Bucket", String.class))
                 .orElse(null);
         String index = request instanceof QueryRequest q ? q.indexName() : null;
-        record(prefix + ":" + operation, resource, index);
+        record(prefix + ":" + (prefix.equals("s3") ? S3_ACTIONS.getOrDefault(operation, operation) : operation), resource, index);
     }
 
     private static void record(String action, String resource, String index) {

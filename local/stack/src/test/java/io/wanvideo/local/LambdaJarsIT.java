@@ -64,8 +64,8 @@ class LambdaJarsIT {
 
     @Test
     void eachJarCarriesOnlyWhatItsFunctionUses() throws Exception {
-        Map<String, List<String>> needs = Map.of("submit", List.of(SQS, S3, MIME4J), "status", List.of(S3),
-                "poller", List.of(SQS, S3, SECRETS, SSM, JETTY, SLF4J_TO_LOG4J));
+        Map<String, List<String>> needs = Map.of("submit", List.of(SQS, S3, MIME4J, SECRETS, SSM, SLF4J_TO_LOG4J),
+                "status", List.of(S3, SLF4J_TO_LOG4J), "poller", List.of(SQS, S3, SECRETS, SSM, JETTY, SLF4J_TO_LOG4J));
         for (var entry : needs.entrySet()) {
             try (JarFile jar = new JarFile(jar(entry.getKey()).toFile())) {
                 String name = entry.getKey();
@@ -77,7 +77,12 @@ class LambdaJarsIT {
                 for (String optional : List.of(SQS, S3, SECRETS, SSM, MIME4J, JETTY, SLF4J_TO_LOG4J)) {
                     assertThat(has(jar, optional)).as("%s and %s", name, optional).isEqualTo(entry.getValue().contains(optional));
                 }
-                assertThat(jar.getEntry("log4j2.xml")).as(name).isNotNull();
+                // Logging: Log4j's API and the gateway's JSON-lines provider, no log4j-core (README, "Cold start").
+                assertThat(has(jar, "org/apache/logging/log4j/core/")).as(name).isFalse();
+                assertThat(new String(jar.getInputStream(jar.getEntry("META-INF/services/org.apache.logging.log4j.spi.Provider"))
+                        .readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim()).as(name)
+                        .isEqualTo("io.wanvideo.gateway.logging.JsonLinesLogging");
+                assertThat(has(jar, "org/crac/")).as(name).isTrue();
                 assertThat(jar.getEntry("log4j2-test.xml")).as(name).isNull();
             }
             System.out.printf("%s-function-lambda.jar: %.1f MB%n", entry.getKey(), Files.size(jar(entry.getKey())) / 1e6);

@@ -28,7 +28,7 @@ class LocalGatewayObjectStoreTest {
     void theFunctionsGetABucketOnTheEmbeddedS3() throws Exception {
         try (LocalGateway gateway = LocalGateway.start(LocalOptions.forTests(SIM, Map.of()))) {
             Map<String, String> env = gateway.functionEnvironment();
-            assertThat(env).containsEntry("RESULTS_BUCKET", LocalGateway.BUCKET).containsKey("AWS_ENDPOINT_URL_S3");
+            assertThat(env).containsEntry("MEDIA_BUCKET", LocalGateway.BUCKET).containsKey("AWS_ENDPOINT_URL_S3");
 
             S3ObjectStore store = S3Clients.objectStore(new Env(env));
             store.put(ObjectKeys.result("video_1"), "mp4".getBytes(StandardCharsets.UTF_8), "video/mp4");

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.wanvideo.dashscope.simulator.DashScopeSimulator;
 import io.wanvideo.dashscope.simulator.SimulatorSettings;
+import io.wanvideo.gateway.api.ApiRoutes;
 import io.wanvideo.gateway.auth.ApiKeys;
 import io.wanvideo.gateway.config.Env;
 import io.wanvideo.gateway.json.Json;
@@ -38,6 +39,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -58,7 +60,7 @@ class TemplateTest {
     private static final Set<String> NOT_FROM_TEMPLATE = Set.of("AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
             "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL_SQS",
             "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL_SECRETS_MANAGER", "AWS_ENDPOINT_URL_SSM", "DASHSCOPE_API_KEY",
-            "DASHSCOPE_ACCOUNTS", "LOCAL_NETWORK_TARGETS");
+            "DASHSCOPE_ACCOUNTS", "LOCAL_NETWORK_TARGETS", "LOCAL_WEBHOOK_SECRET", "AWS_CONTAINER_CREDENTIALS_FULL_URI");
     /** Read by the JVM, not by our code. */
     private static final Set<String> FOR_THE_RUNTIME = Set.of("JAVA_TOOL_OPTIONS");
 
@@ -67,6 +69,7 @@ class TemplateTest {
     private static final LocalAws aws = LocalAws.get();
     private static DashScopeSimulator sim;
     private static String table;
+    private static String bucket;
     private static LocalAws.Queues queues;
     private static String pollQueueArn;
     private static final Map<String, Env> envs = new LinkedHashMap<>();
@@ -77,6 +80,7 @@ class TemplateTest {
         resources = template.get("Resources");
         sim = DashScopeSimulator.start(SimulatorSettings.defaults().withTiming(0, 0.5, 0.5));
         table = aws.newTable();
+        bucket = aws.newBucket();
         queues = aws.newQueues(5, 360);
         pollQueueArn = aws.sqs().getQueueAttributes(g -> g.queueUrl(queues.pollQueueUrl())
                 .attributeNamesWithStrings("QueueArn")).attributesAsStrings().get("QueueArn");
@@ -119,6 +123,7 @@ class TemplateTest {
             String ref = value.get("Ref").asText();
             return switch (ref) {
                 case "TasksTable" -> table;
+                case "MediaBucket" -> bucket;
                 case "PollQueue" -> queues.pollQueueUrl();
                 case "PollDeadLetterQueue" -> queues.deadLetterQueueUrl();
                 // The one substitution: the simulator stands in for DashScope.
@@ -134,6 +139,9 @@ class TemplateTest {
                 default -> throw new AssertionError("cannot resolve " + target);
             };
         }
+        if (value.has("Fn::Sub") && value.get("Fn::Sub").isTextual()) {
+            return value.get("Fn::Sub").asText().replace("${AWS::StackName}", "test-stack");
+        }
         if (value.has("Fn::If")) {
             // With the parameters' defaults (no secret, no parameter named) every condition here is false.
             String condition = value.get("Fn::If").get(0).asText();
@@ -145,6 +153,7 @@ class TemplateTest {
 
     private static Env environmentFor(String logicalId) {
         Map<String, String> env = new HashMap<>(aws.endpoints());
+        env.putAll(aws.s3Environment(null));
         templateVariables(logicalId).forEach((name, value) -> env.put(name, resolve(value)));
         env.put("DASHSCOPE_API_KEY", "sk-test");
         Env e = new Env(env);
@@ -163,7 +172,8 @@ class TemplateTest {
         AwsCallRecorder.actingAs("setup");
         String key = EventLoader.loadApiGatewayHttpEvent(Repository.path("events/submit-r2v.json")).getHeaders()
                 .get("authorization").substring("Bearer ".length());
-        new DynamoApiKeyStore(aws.dynamo(), table).put(ApiKeys.hash(key), io.wanvideo.gateway.store.ApiKeyStore.ApiKeyRecord.of("tenant-example"));
+        // An operator's key: GET /v1/stats then reads everything it can (the pool's counters too).
+        new DynamoApiKeyStore(aws.dynamo(), table).put(ApiKeys.hash(key), io.wanvideo.gateway.store.ApiKeyStore.ApiKeyRecord.operator("tenant-example"));
 
         AwsCallRecorder.actingAs("SubmitFunction");
         RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> submit = handler("SubmitFunction");
@@ -177,7 +187,8 @@ class TemplateTest {
         DynamoTaskStore store = new DynamoTaskStore(aws.dynamo(), table, Duration.ofDays(1));
         aws.sqs().sendMessage(s -> s.queueUrl(queues.pollQueueUrl()).messageBody(Json.write(TaskMessage.sweep())));
         long deadline = System.currentTimeMillis() + 30_000;
-        while (!store.find(id).orElseThrow().state().terminal()) {
+        // Until the task has ended and its video has been copied (the step after its end).
+        while (!store.find(id).orElseThrow().state().terminal() || store.find(id).orElseThrow().result().isPending()) {
             assertThat(System.currentTimeMillis()).isLessThan(deadline);
             deliver(poller, queues.pollQueueUrl(), pollQueueArn);
         }
@@ -199,6 +210,25 @@ class TemplateTest {
         APIGatewayV2HTTPResponse found = status.handleRequest(lookup, null);
         assertThat(found.getStatusCode()).as(found.getBody()).isEqualTo(200);
         assertThat(Json.tree(found.getBody()).get("status").asText()).isEqualTo("completed");
+        // The other reads: the list, the content link, the catalogue.
+        for (String path : List.of("/v1/videos", "/v1/videos/" + id + "/content", "/v1/models", "/v1/stats", "/")) {
+            APIGatewayV2HTTPEvent read = EventLoader.loadApiGatewayHttpEvent(Repository.path("events/get-video.json"));
+            read.setPathParameters(null);
+            read.setRawPath(path);
+            APIGatewayV2HTTPResponse answer = status.handleRequest(read, null);
+            assertThat(answer.getStatusCode()).as(path + " " + answer.getBody()).isIn(200, 302);
+        }
+        // And the writes' other half: a task deleted while it waits, and one deleted once finished.
+        AwsCallRecorder.actingAs("SubmitFunction");
+        String waiting = Json.tree(submit.handleRequest(EventLoader.loadApiGatewayHttpEvent(Repository.path(
+                "events/submit-r2v.json")), null).getBody()).get("id").asText();
+        for (String deleted : List.of(waiting, id)) {
+            APIGatewayV2HTTPEvent delete = EventLoader.loadApiGatewayHttpEvent(Repository.path("events/delete-video.json"));
+            delete.setPathParameters(Map.of("id", deleted));
+            delete.setRawPath("/v1/videos/" + deleted);
+            APIGatewayV2HTTPResponse answer = submit.handleRequest(delete, null);
+            assertThat(answer.getStatusCode()).as(answer.getBody()).isEqualTo(200);
+        }
         AwsCallRecorder.actingAs("none");
     }
 
@@ -286,18 +316,28 @@ class TemplateTest {
         assertThat(checked).contains(
                 "SubmitFunction dynamodb:PutItem {\"Fn::GetAtt\":[\"TasksTable\",\"Arn\"]}",
                 "SubmitFunction sqs:SendMessage {\"Fn::GetAtt\":[\"PollQueue\",\"Arn\"]}",
-                "PollerFunction dynamodb:Query {\"Fn::Sub\":\"${TasksTable.Arn}/index/*\"}",
+                "PollerFunction dynamodb:Query {\"Fn::Sub\":\"${TasksTable.Arn}/index/fair-queue\"}",
+                "StatusFunction dynamodb:Query {\"Fn::Sub\":\"${TasksTable.Arn}/index/by-tenant\"}",
+                "SubmitFunction dynamodb:DeleteItem {\"Fn::GetAtt\":[\"TasksTable\",\"Arn\"]}",
                 "PollerFunction sqs:ReceiveMessage {\"Fn::GetAtt\":[\"PollDeadLetterQueue\",\"Arn\"]}",
-                "StatusFunction dynamodb:GetItem {\"Fn::GetAtt\":[\"TasksTable\",\"Arn\"]}");
+                "StatusFunction dynamodb:GetItem {\"Fn::GetAtt\":[\"TasksTable\",\"Arn\"]}",
+                "StatusFunction dynamodb:BatchGetItem {\"Fn::GetAtt\":[\"TasksTable\",\"Arn\"]}",
+                "StatusFunction dynamodb:Query {\"Fn::Sub\":\"${TasksTable.Arn}/index/fair-queue\"}",
+                "PollerFunction s3:PutObject {\"Fn::Sub\":\"${MediaBucket.Arn}/*\"}",
+                "SubmitFunction s3:DeleteObject {\"Fn::Sub\":\"${MediaBucket.Arn}/*\"}");
     }
 
     private static JsonNode templateResourceFor(AwsCallRecorder.Call call) {
         JsonNodeFactory f = JsonNodeFactory.instance;
         if (table.equals(call.resource())) {
             if (call.index() != null) {
-                return f.objectNode().put("Fn::Sub", "${TasksTable.Arn}/index/*");
+                return f.objectNode().put("Fn::Sub", "${TasksTable.Arn}/index/" + call.index());
             }
             return getAtt("TasksTable");
+        }
+        if (bucket.equals(call.resource())) {
+            // Object operations are granted on the bucket's objects.
+            return f.objectNode().put("Fn::Sub", "${MediaBucket.Arn}/*");
         }
         if (queues.pollQueueUrl().equals(call.resource())) {
             return getAtt("PollQueue");
@@ -306,6 +346,13 @@ class TemplateTest {
             return getAtt("PollDeadLetterQueue");
         }
         throw new AssertionError(call + " touches something the template does not declare");
+    }
+
+    /** An index's ARN as a grant on every index of the table covers it. */
+    private static JsonNode anyIndex(JsonNode resource) {
+        String sub = resource.path("Fn::Sub").asText("");
+        return sub.startsWith("${TasksTable.Arn}/index/")
+                ? JsonNodeFactory.instance.objectNode().put("Fn::Sub", "${TasksTable.Arn}/index/*") : resource;
     }
 
     private static JsonNode getAtt(String logicalId) {
@@ -322,7 +369,7 @@ class TemplateTest {
             for (JsonNode statement : policy.at("/PolicyDocument/Statement")) {
                 boolean allows = statement.get("Effect").asText().equals("Allow")
                         && contains(statement.get("Action"), new TextNode(action))
-                        && contains(statement.get("Resource"), resource);
+                        && (contains(statement.get("Resource"), resource) || contains(statement.get("Resource"), anyIndex(resource)));
                 if (allows) {
                     return true;
                 }
@@ -411,9 +458,75 @@ class TemplateTest {
             });
         }
         Set<String> local = new TreeSet<>();
-        LocalGateway.ROUTES.forEach(r -> local.add(r.method() + " " + r.path() + " " + r.function()));
-        local.add("$default " + LocalGateway.DEFAULT_ROUTE_FUNCTION);
+        ApiRoutes.ALL.stream().filter(r -> !r.viaDefault())
+                .forEach(r -> local.add(r.method() + " " + r.template() + " " + r.function()));
+        local.add("$default " + ApiRoutes.DEFAULT_FUNCTION);
         assertThat(local).isEqualTo(declared);
+    }
+
+    /**
+     * Each alarm watches a metric that exists: one of the code's (io.wanvideo.gateway.metrics.Metric, in its total,
+     * without dimensions, in the namespace the functions are given) or one AWS publishes for a resource of this
+     * template; each notifies the optional topic; and the alarms an operator needs from day one are all there.
+     */
+    @Test
+    void everyAlarmWatchesAMetricTheCodeEmitsOrAwsPublishes() {
+        JsonNode namespace = template.at("/Globals/Function/Environment/Variables/METRICS_NAMESPACE");
+        Set<String> emitted = new TreeSet<>();
+        for (io.wanvideo.gateway.metrics.Metric m : io.wanvideo.gateway.metrics.Metric.values()) {
+            emitted.add(m.metricName());
+        }
+        Map<String, String> watched = new TreeMap<>();
+        resources.fields().forEachRemaining(e -> {
+            if (!e.getValue().path("Type").asText().equals("AWS::CloudWatch::Alarm")) {
+                return;
+            }
+            JsonNode alarm = e.getValue().get("Properties");
+            String metric = alarm.get("MetricName").asText();
+            if (alarm.get("Namespace").isTextual() && alarm.get("Namespace").asText().startsWith("AWS/")) {
+                // An AWS metric, of a resource declared here.
+                assertThat(alarm.at("/Dimensions/0/Value").toString()).as(e.getKey())
+                        .matches(".*(PollDeadLetterQueue|PollQueue|PollerFunction|SubmitFunction|StatusFunction|TasksTable).*");
+            } else {
+                assertThat(alarm.get("Namespace")).as(e.getKey() + " namespace").isEqualTo(namespace);
+                assertThat(emitted).as(e.getKey() + " watches " + metric).contains(metric);
+                assertThat(alarm.has("Dimensions")).as(e.getKey() + ": the code's totals have no dimensions").isFalse();
+            }
+            assertThat(alarm.at("/AlarmActions/Fn::If/0").asText()).as(e.getKey()).isEqualTo("AlarmsNotify");
+            assertThat(alarm.get("AlarmDescription").asText()).as(e.getKey()).isNotBlank();
+            watched.put(e.getKey(), metric);
+        });
+        assertThat(watched).containsEntry("DeadLetterQueueNotEmptyAlarm", "ApproximateNumberOfMessagesVisible")
+                .containsEntry("BacklogTooOldAlarm", io.wanvideo.gateway.metrics.Metric.OLDEST_BACKLOG_AGE.metricName())
+                .containsEntry("UpstreamKeyAlarm", io.wanvideo.gateway.metrics.Metric.ACCOUNTS_PAUSED.metricName())
+                .containsEntry("UpstreamThrottlingAlarm", io.wanvideo.gateway.metrics.Metric.UPSTREAM_THROTTLED.metricName())
+                .containsEntry("PollerErrorsAlarm", io.wanvideo.gateway.metrics.Metric.POLLER_MESSAGES_FAILED.metricName());
+        assertThat(template.at("/Parameters/AlarmTopicArn/Default").asText()).isEmpty();
+    }
+
+    /** A secret parameter is a whole ARN (IAM grants on exactly it), checked by CloudFormation before anything is made. */
+    @Test
+    void secretArnParametersMustBeWholeArns() {
+        for (String parameter : List.of("DashScopeApiKeySecretArn", "DashScopeAccountsSecretArn")) {
+            java.util.regex.Pattern allowed = java.util.regex.Pattern.compile(template.at("/Parameters/" + parameter + "/AllowedPattern").asText());
+            assertThat(allowed.matcher("").matches()).as(parameter).isTrue();
+            assertThat(allowed.matcher("arn:aws:secretsmanager:ap-southeast-1:123456789012:secret:wan-gateway/dashscope-AbCdEf").matches())
+                    .as(parameter).isTrue();
+            assertThat(allowed.matcher("wan-gateway/dashscope").matches()).as(parameter).isFalse();
+            assertThat(allowed.matcher("arn:aws:ssm:ap-southeast-1:123456789012:parameter/x").matches()).as(parameter).isFalse();
+        }
+    }
+
+    /** Every output that points at the README points at a heading it has. */
+    @Test
+    void outputsPointAtReadmeSectionsThatExist() throws Exception {
+        String readme = java.nio.file.Files.readString(java.nio.file.Path.of(Repository.path("README.md")));
+        template.get("Outputs").fields().forEachRemaining(o -> {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("README, \"([^\"]+)\"").matcher(o.getValue().path("Description").asText());
+            while (m.find()) {
+                assertThat(readme).as(o.getKey()).containsPattern("(?m)^#+ " + java.util.regex.Pattern.quote(m.group(1)) + "$");
+            }
+        });
     }
 
     @Test

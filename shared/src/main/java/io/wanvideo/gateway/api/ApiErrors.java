@@ -1,6 +1,9 @@
 package io.wanvideo.gateway.api;
 
 import io.wanvideo.gateway.service.IdempotencyConflictException;
+import io.wanvideo.gateway.service.ModelNotFoundException;
+import io.wanvideo.gateway.service.UnknownCursorException;
+import io.wanvideo.gateway.service.UpstreamUnavailableException;
 import io.wanvideo.gateway.service.SubmitOutcomeUnknownException;
 import io.wanvideo.gateway.service.TaskNotCancellableException;
 import io.wanvideo.gateway.service.VideoGoneException;
@@ -43,6 +46,17 @@ public final class ApiErrors {
         }
         if (e instanceof VideoGoneException gone) {
             return ApiError.videoExpired(gone.getMessage());
+        }
+        if (e instanceof ModelNotFoundException model) {
+            return ApiError.notFound("id", "No model '" + echo(model.id()) + "': see GET /v1/models.");
+        }
+        if (e instanceof UnknownCursorException cursor) {
+            return ApiError.invalidValue("after", "`after` is '" + echo(cursor.after()) + "', which names none of your "
+                    + "videos; give the id of the last video of the previous page.");
+        }
+        if (e instanceof UpstreamUnavailableException unavailable) {
+            return ApiError.unavailable(unavailable.getMessage())
+                    .withHeader("retry-after", Integer.toString(unavailable.retryAfterSeconds()));
         }
         if (e instanceof SubmitOutcomeUnknownException unknown) {
             // SDKs retry a 5xx: without an idempotency key that could create the task twice.

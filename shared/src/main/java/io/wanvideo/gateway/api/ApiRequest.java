@@ -38,6 +38,12 @@ public final class ApiRequest {
         return headers.get(name);
     }
 
+    /** A query parameter as API Gateway delivers it (repeated ones joined with commas), or null. */
+    public String query(String name) {
+        Map<String, String> params = event.getQueryStringParameters();
+        return params == null ? null : params.get(name);
+    }
+
     public String pathParameter(String name) {
         Map<String, String> params = event.getPathParameters();
         return params == null ? null : params.get(name);

@@ -29,11 +29,6 @@ import java.util.regex.Pattern;
  * each element's members together, so {@code media[][type], media[][url], media[][type]} is two elements.
  */
 final class FormTree {
-    /**
-     * Larger than anything that can be stored with a task (350 KB); a part beyond it is refused before it is
-     * decoded or copied into the tree.
-     */
-    static final int MAX_PART_BYTES = 1_000_000;
     private static final Pattern INTEGER = Pattern.compile("-?(0|[1-9][0-9]*)");
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -218,10 +213,6 @@ final class FormTree {
     }
 
     private static JsonNode value(FormPart part, String path, FormFieldType type) {
-        if (part.content().length > MAX_PART_BYTES) {
-            throw ApiError.payloadTooLarge(path, "`" + path + "` is " + part.content().length + " bytes; a form field may "
-                    + "be at most " + MAX_PART_BYTES + ". Host large media at an https:// or oss:// URL instead.");
-        }
         if (part.transferEncoding() != null && !List.of("7bit", "8bit", "binary").contains(part.transferEncoding())) {
             throw ApiError.malformedForm(path, "`" + path + "` has Content-Transfer-Encoding: " + part.transferEncoding()
                     + "; form data is sent as is (RFC 7578).");

@@ -10,6 +10,12 @@ import java.util.HexFormat;
 public final class ApiKeys {
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    /**
+     * The key the functions' SnapStart priming presents (README, "Cold start"): not of the generated form, and whatever
+     * a table holds, the priming requests carry nothing that could be stored.
+     */
+    public static final String PRIMING_KEY = "sk-priming-not-a-key";
+
     private ApiKeys() {}
 
     /** Lower-case hex SHA-256 of the key's UTF-8 bytes; what `printf %s "$KEY" | sha256sum` prints. */

@@ -57,7 +57,7 @@ public final class Authenticator {
             cache.remove(hash);
             throw ApiError.invalidApiKey("Incorrect API key provided.");
         }
-        Caller caller = new Caller(record.get().tenant(), policy(record.get()));
+        Caller caller = new Caller(record.get().tenant(), policy(record.get()), record.get().operator());
         if (cacheMillis > 0) {
             cache.put(hash, new Cached(caller, now + cacheMillis));
         }

@@ -22,9 +22,9 @@ public final class GatewaySettings {
         return env.required("TABLE_NAME");
     }
 
-    /** RESULTS_BUCKET: the bucket that keeps result videos ({@code results/}) and offloaded inputs ({@code inputs/}). */
-    public static String resultsBucket(Env env) {
-        return env.required("RESULTS_BUCKET");
+    /** MEDIA_BUCKET: the bucket that keeps result videos ({@code results/}) and offloaded inputs ({@code inputs/}). */
+    public static String mediaBucket(Env env) {
+        return env.required("MEDIA_BUCKET");
     }
 
     /** TASK_RETENTION_DAYS (30): finished tasks are removed by DynamoDB TTL after this. */
@@ -95,18 +95,65 @@ public final class GatewaySettings {
         boolean local = env.flag("LOCAL_NETWORK_TARGETS", false);
         // Without storage, inline media stays in the task item (400 KB at most, with the rest of the task).
         int maxInline = storesInputs ? Integer.MAX_VALUE : 350_000;
+        io.wanvideo.gateway.webhook.WebhookTargets targets = webhookTargets(env);
         return new VideoRequestValidator(local, url -> {
-            String lower = url.toLowerCase(java.util.Locale.ROOT);
-            if (lower.startsWith("https://") || (local && lower.startsWith("http://"))) {
+            try {
+                targets.check(url);
                 return java.util.Optional.empty();
+            } catch (io.wanvideo.gateway.webhook.WebhookTargetRefusedException refused) {
+                return java.util.Optional.of(refused.getMessage());
             }
-            return java.util.Optional.of(local ? "use an http:// or https:// URL" : "webhooks are delivered over https only");
         }, maxInline);
     }
 
     /** RESULT_RETENTION_DAYS (7): how long copies of finished videos are kept (the bucket's lifecycle rule). */
     public static Duration resultRetention(Env env) {
         return Duration.ofDays(env.integer("RESULT_RETENTION_DAYS", 7));
+    }
+
+    /**
+     * The gateway's storage, when MEDIA_BUCKET names one: inputs are linked to the upstream for INPUT_LINK_MINUTES
+     * (60) after dispatch, and results to clients for RESULT_LINK_SECONDS (3600) after they ask.
+     */
+    public static java.util.Optional<io.wanvideo.gateway.service.MediaStorage> mediaStorage(Env env) {
+        Duration inputLinks = Duration.ofMinutes(env.integer("INPUT_LINK_MINUTES", 60));
+        Duration resultLinks = Duration.ofSeconds(env.integer("RESULT_LINK_SECONDS", 3600));
+        return env.optional("MEDIA_BUCKET").map(bucket -> new io.wanvideo.gateway.service.MediaStorage(
+                S3Clients.objectStore(env), inputLinks, resultLinks));
+    }
+
+    /** RESULT_COPY (true): copy finished videos into the bucket; false keeps only the upstream's 24-hour URL. */
+    public static boolean copyResults(Env env) {
+        return env.flag("RESULT_COPY", true);
+    }
+
+    /**
+     * WEBHOOK_RETRY_SECONDS: the delays before each delivery attempt, comma-separated (default: at once, then 5 s,
+     * 5 min, 30 min, 2 h, 5 h, 10 h, 10 h); the event is given up after the last.
+     */
+    public static java.util.List<Integer> webhookRetries(Env env) {
+        String text = env.text("WEBHOOK_RETRY_SECONDS", "0,5,300,1800,7200,18000,36000,36000");
+        try {
+            java.util.List<Integer> delays = java.util.Arrays.stream(text.split(",")).map(String::trim).map(Integer::valueOf)
+                    .toList();
+            if (delays.isEmpty() || delays.stream().anyMatch(d -> d < 0)) {
+                throw new NumberFormatException();
+            }
+            return delays;
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException("WEBHOOK_RETRY_SECONDS must be non-negative whole seconds separated by commas");
+        }
+    }
+
+    /** Where webhooks may go: the deployed policy (https to public hosts), or loopback too with LOCAL_NETWORK_TARGETS. */
+    public static io.wanvideo.gateway.webhook.WebhookTargets webhookTargets(Env env) {
+        return new io.wanvideo.gateway.webhook.WebhookTargets(env.flag("LOCAL_NETWORK_TARGETS", false)
+                ? io.wanvideo.gateway.webhook.WebhookTargets.Policy.LOCAL : io.wanvideo.gateway.webhook.WebhookTargets.Policy.DEPLOYED);
+    }
+
+    /** METRICS_NAMESPACE (WanVideoGateway): the CloudWatch namespace of the functions' metrics; the template names it per stack. */
+    public static String metricsNamespace(Env env) {
+        return env.text("METRICS_NAMESPACE", "WanVideoGateway");
     }
 
     /** MAX_BODY_BYTES (6 MB, what Lambda accepts): larger request bodies get 413. */

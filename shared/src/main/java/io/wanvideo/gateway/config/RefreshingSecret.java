@@ -2,6 +2,10 @@ package io.wanvideo.gateway.config;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -10,6 +14,9 @@ import java.util.function.Supplier;
  * holds no secret, and a rotation takes effect within the maximum age without a deploy.
  */
 public final class RefreshingSecret implements Supplier<String> {
+    /** Every secret in use, so that a restored snapshot can forget them all ({@link #forgetAll}). */
+    private static final Set<RefreshingSecret> ALL = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+
     private final Supplier<String> reader;
     private final long maxAgeMs;
     private final Clock clock;
@@ -20,6 +27,19 @@ public final class RefreshingSecret implements Supplier<String> {
         this.reader = reader;
         this.maxAgeMs = maxAge.toMillis();
         this.clock = clock;
+        ALL.add(this);
+    }
+
+    /**
+     * Every secret's next use reads it again: after a SnapStart restore, a value read before the snapshot (or its
+     * age) must not be trusted, and each restored copy reads its own.
+     */
+    public static void forgetAll() {
+        List<RefreshingSecret> all;
+        synchronized (ALL) {
+            all = List.copyOf(ALL);
+        }
+        all.forEach(RefreshingSecret::forget);
     }
 
     @Override

@@ -41,9 +41,9 @@ public final class S3Clients {
         return builder.build();
     }
 
-    /** The bucket of RESULTS_BUCKET behind the {@link ObjectStore} seam. */
+    /** The bucket of MEDIA_BUCKET behind the {@link ObjectStore} seam. */
     public static S3ObjectStore objectStore(Env env) {
-        return new S3ObjectStore(create(env), presigner(env), GatewaySettings.resultsBucket(env),
+        return new S3ObjectStore(create(env), presigner(env), GatewaySettings.mediaBucket(env),
                 HttpSource.create(Duration.ofSeconds(5)));
     }
 }

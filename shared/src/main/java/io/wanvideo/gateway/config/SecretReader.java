@@ -31,6 +31,15 @@ public final class SecretReader {
         throw new IllegalArgumentException("unknown secret reference " + ref);
     }
 
+    /** Like {@link #read}, but a secret that does not exist is empty rather than an error. */
+    public java.util.Optional<String> readIfPresent(SecretRef ref) {
+        if (ref instanceof SecretRef.InSecretsManager secret) {
+            java.util.Optional<String> value = secretsManager().readIfPresent(secret.secretId());
+            return secret.field() == null ? value : value.map(v -> field(v, secret.field(), secret.secretId()));
+        }
+        return java.util.Optional.of(read(ref));
+    }
+
     /** The secret string itself, or, when it is JSON, the named field of it. */
     static String field(String secret, String field, String where) {
         String trimmed = secret.trim();

@@ -13,4 +13,12 @@ final class SecretsManagerValues {
     String read(String secretId) {
         return client.getSecretValue(r -> r.secretId(secretId)).secretString();
     }
+
+    java.util.Optional<String> readIfPresent(String secretId) {
+        try {
+            return java.util.Optional.of(read(secretId));
+        } catch (software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException absent) {
+            return java.util.Optional.empty();
+        }
+    }
 }

@@ -1,5 +1,7 @@
 package io.wanvideo.gateway.service;
 
+import io.wanvideo.gateway.metrics.Metrics;
+import io.wanvideo.gateway.metrics.Metric;
 import io.wanvideo.gateway.store.AccountStates;
 import io.wanvideo.gateway.upstream.UpstreamException;
 import io.wanvideo.gateway.upstream.Upstreams;
@@ -38,6 +40,7 @@ public final class AccountHealth {
     public void refused(String account, UpstreamException e) {
         long now = clock.millis();
         states.pause(account, e.getMessage(), now, now + settings.accountProbeEvery().toMillis());
+        Metrics.count(Metric.UPSTREAM_KEY_REFUSED, account);
         LOG.error("upstream account {} paused: {}. No new tasks go to it; they wait or go to other accounts. Dispatch "
                 + "resumes by itself once a probe shows the key works (fix or rotate the key; it is re-read).", account,
                 e.getMessage());
@@ -58,7 +61,9 @@ public final class AccountHealth {
             }
             try {
                 account.probe();
+                Metrics.count(Metric.ACCOUNT_PROBES, "passed");
             } catch (UpstreamException e) {
+                Metrics.count(Metric.ACCOUNT_PROBES, e.kind() == UpstreamException.Kind.ACCOUNT_UNUSABLE ? "refused" : "failed");
                 if (e.kind() == UpstreamException.Kind.ACCOUNT_UNUSABLE) {
                     states.pause(status.account(), e.getMessage(), now, now + settings.accountProbeEvery().toMillis());
                     LOG.warn("upstream account {} still paused: {}", status.account(), e.getMessage());

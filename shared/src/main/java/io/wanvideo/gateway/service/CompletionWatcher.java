@@ -1,5 +1,6 @@
 package io.wanvideo.gateway.service;
 
+import io.wanvideo.gateway.metrics.Metric;
 import io.wanvideo.gateway.metrics.Metrics;
 import io.wanvideo.gateway.model.TaskState;
 import io.wanvideo.gateway.model.UpstreamState;
@@ -46,11 +47,10 @@ import org.apache.logging.log4j.Logger;
  *
  * <p>A listing that is not understood (or refused as a request) turns the watcher off for the account for an hour,
  * listings that keep failing or keep leaving out tasks that should be in them for five minutes: with a log line, a
- * {@value #OFF_METRIC} metric, and the account's running tasks handed back to polling on the normal plan.
+ * {@link Metric#COMPLETION_WATCHER_OFF} metric, and the account's running tasks handed back to polling on the normal plan.
  */
 public final class CompletionWatcher {
     private static final Logger LOG = LogManager.getLogger(CompletionWatcher.class);
-    public static final String OFF_METRIC = "CompletionWatcherOff";
 
     /** The listing's window opens this long before the oldest running task was accepted, and closes this long after now. */
     static final Duration WINDOW_MARGIN = Duration.ofMinutes(1);
@@ -73,8 +73,8 @@ public final class CompletionWatcher {
     private static final LogNormal DEFAULT_EXPECTATION = new LogNormal(300, 0.4);
 
     /** What the watcher is built from; {@link #OFF} leaves every task to its own polls. */
-    public record Setup(WatchLeases leases, WatchSettings settings, Metrics metrics) {
-        public static final Setup OFF = new Setup(null, WatchSettings.OFF, Metrics.NONE);
+    public record Setup(WatchLeases leases, WatchSettings settings) {
+        public static final Setup OFF = new Setup(null, WatchSettings.OFF);
     }
 
     private final TaskStore store;
@@ -85,11 +85,10 @@ public final class CompletionWatcher {
     private final AccountHealth health;
     private final GenerationTimeModel times;
     private final WatchedAccounts watched;
-    private final Metrics metrics;
     private final Clock clock;
 
     CompletionWatcher(TaskStore store, TaskQueue queue, Upstreams upstreams, RateGate rates, RunningPolls polls,
-            AccountHealth health, GenerationTimeModel times, WatchedAccounts watched, Metrics metrics, Clock clock) {
+            AccountHealth health, GenerationTimeModel times, WatchedAccounts watched, Clock clock) {
         this.store = store;
         this.queue = queue;
         this.upstreams = upstreams;
@@ -98,7 +97,6 @@ public final class CompletionWatcher {
         this.health = health;
         this.times = times;
         this.watched = watched;
-        this.metrics = metrics;
         this.clock = clock;
     }
 
@@ -351,7 +349,7 @@ public final class CompletionWatcher {
         watched.forget(account);
         LOG.error("completion watcher for account {} turned off for {} min: {}. Its tasks are polled on the normal schedule "
                 + "meanwhile.", account, forHow.toMinutes(), why);
-        metrics.count(OFF_METRIC, Map.of("Account", account, "Reason", reason));
+        Metrics.count(Metric.COMPLETION_WATCHER_OFF, account, reason);
         int delay = (int) WatchedAccounts.STATE_CACHE.toSeconds() + 1;
         for (RunningTask ours : running) {
             try {

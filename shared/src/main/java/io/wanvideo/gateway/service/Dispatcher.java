@@ -1,5 +1,7 @@
 package io.wanvideo.gateway.service;
 
+import io.wanvideo.gateway.metrics.Metrics;
+import io.wanvideo.gateway.metrics.Metric;
 import io.wanvideo.gateway.model.TaskErrors;
 import io.wanvideo.gateway.model.TaskState;
 import io.wanvideo.gateway.model.UpstreamState;
@@ -8,6 +10,7 @@ import io.wanvideo.gateway.model.VideoTask;
 import io.wanvideo.gateway.queue.TaskMessage;
 import io.wanvideo.gateway.queue.TaskQueue;
 import io.wanvideo.gateway.schedule.GenerationTimeModel;
+import io.wanvideo.gateway.schedule.Jitter;
 import io.wanvideo.gateway.schedule.LogNormal;
 import io.wanvideo.gateway.store.RateGate;
 import io.wanvideo.gateway.store.StaleTaskException;
@@ -16,7 +19,6 @@ import io.wanvideo.gateway.upstream.UpstreamException;
 import io.wanvideo.gateway.upstream.Upstreams;
 import io.wanvideo.gateway.upstream.VideoUpstream;
 import java.time.Clock;
-import java.util.concurrent.ThreadLocalRandom;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -98,7 +100,9 @@ public final class Dispatcher {
         String upstreamId;
         try {
             upstreamId = upstream.create(request);
+            Metrics.count(Metric.UPSTREAM_CALLS, "create", "ok");
         } catch (UpstreamException e) {
+            UpstreamOutcomes.failed("create", e);
             createFailed(submitting, e);
             return;
         }
@@ -205,7 +209,7 @@ public final class Dispatcher {
     /** At least 2 s, at most a minute (throttling usually clears within one), ±20% jitter. */
     static int backoffSeconds(double seconds) {
         double base = Math.max(2, Math.min(MAX_BACKOFF_SECONDS, seconds));
-        double jittered = base * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble());
+        double jittered = base * (0.8 + 0.4 * Jitter.next());
         return (int) Math.max(1, Math.min(MAX_BACKOFF_SECONDS, Math.round(jittered)));
     }
 

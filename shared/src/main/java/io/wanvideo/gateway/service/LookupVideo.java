@@ -18,6 +18,22 @@ public final class LookupVideo {
         return views.of(owned(tenant, id));
     }
 
+    /**
+     * Where the task's video can be downloaded now.
+     *
+     * @throws VideoNotReadyException not completed (yet, or ever)
+     * @throws VideoGoneException     completed, but no copy of the video is left
+     */
+    public String content(String tenant, String id) {
+        VideoTask task = owned(tenant, id);
+        if (task.state() != io.wanvideo.gateway.model.TaskState.COMPLETED) {
+            throw new VideoNotReadyException("The video is not ready: the task is " + task.publicStatus().wire()
+                    + (task.state().terminal() ? " and has no video." : "; try again once it has completed."));
+        }
+        return views.videoUrl(task).orElseThrow(() -> new VideoGoneException("The video has expired: no copy of it is "
+                + "kept any more."));
+    }
+
     /** @throws VideoNotFoundException unknown, or another tenant's */
     public VideoTask owned(String tenant, String id) {
         if (!TaskIds.plausible(id)) {

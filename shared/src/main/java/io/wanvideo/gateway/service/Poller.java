@@ -33,7 +33,7 @@ public final class Poller {
     /** What the poller is built from. */
     public record Parts(TaskStore store, TaskQueue queue, Upstreams upstreams, RateGate rates, AccountStates accounts,
             GenerationTimeModel times, PollPlanner planner, PollerSettings settings, PriceTable prices,
-            InputLinks inputs, AfterCompletion afterCompletion, Clock clock) {}
+            InputLinks inputs, TaskObjects objects, AfterCompletion afterCompletion, Clock clock) {}
 
     public Poller(Parts p) {
         this(p, CompletionWatcher.Setup.OFF);
@@ -43,7 +43,7 @@ public final class Poller {
     public Poller(Parts p, CompletionWatcher.Setup watching) {
         this.scheduler = new SlotScheduler(p.store(), p.queue(), p.upstreams(), p.accounts(), p.clock());
         this.finisher = new TaskFinisher(p.store(), p.queue(), scheduler, p.prices(), p.afterCompletion().copiesResults(),
-                p.settings(), p.clock());
+                p.objects(), p.settings(), p.clock());
         this.health = new AccountHealth(p.accounts(), p.upstreams(), p.rates(), p.settings(), p.clock());
         WatchedAccounts watched = new WatchedAccounts(watching, p.upstreams(), p.queue(), p.clock());
         PollPlans plans = new PollPlans(p.planner(), watched);
@@ -52,9 +52,9 @@ public final class Poller {
         RunningPolls polls = new RunningPolls(p.store(), p.queue(), p.upstreams(), p.rates(), finisher, health, p.times(),
                 plans, p.clock());
         this.watcher = new CompletionWatcher(p.store(), p.queue(), p.upstreams(), p.rates(), polls, health, p.times(), watched,
-                watching.metrics(), p.clock());
+                p.clock());
         this.advancer = new TaskAdvancer(p.store(), p.queue(), scheduler, dispatcher, polls, p.clock());
-        this.sweeper = new Sweeper(p.store(), p.queue(), p.upstreams(), finisher, health, p.settings(), p.clock());
+        this.sweeper = new Sweeper(p.store(), p.queue(), p.upstreams(), finisher, health, p.accounts(), p.settings(), p.clock());
         this.deadLetters = new DeadLetters(p.store(), p.queue(), p.upstreams(), finisher, polls, dispatcher);
         this.afterCompletion = p.afterCompletion();
     }

@@ -1,5 +1,7 @@
 package io.wanvideo.gateway.service;
 
+import io.wanvideo.gateway.metrics.Metrics;
+import io.wanvideo.gateway.metrics.Metric;
 import io.wanvideo.gateway.api.VideoObject;
 import io.wanvideo.gateway.model.TaskErrors;
 import io.wanvideo.gateway.model.UpstreamState;
@@ -60,7 +62,9 @@ public final class RunningPolls {
         UpstreamTask view;
         try {
             view = upstream.query(task.upstreamId());
+            Metrics.count(Metric.UPSTREAM_CALLS, "query", "ok");
         } catch (UpstreamException e) {
+            UpstreamOutcomes.failed("query", e);
             if (e.kind() == UpstreamException.Kind.NOT_FOUND) {
                 finisher.finish(task, finisher.failed(task, TaskErrors.UPSTREAM_TASK_NOT_FOUND, "The upstream answered "
                         + "that task " + task.upstreamId() + " does not exist (" + e.getMessage() + ")."));
@@ -86,10 +90,10 @@ public final class RunningPolls {
                     finisher.finish(task, finisher.failed(task, TaskErrors.UPSTREAM_MISSING_RESULT,
                             "The upstream reported success without a video URL."));
                 } else {
-                    finisher.finish(task, finisher.completed(task, view));
+                    finisher.finish(task, finisher.completed(task, view), view.endedMs());
                 }
             }
-            case FAILED -> finisher.finish(task, finisher.failed(task, view.error()));
+            case FAILED -> finisher.finish(task, finisher.failed(task, view.error()), view.endedMs());
             case CANCELLED -> finisher.finish(task, finisher.failed(task, TaskErrors.CANCELLED,
                     "The task was cancelled upstream."));
             case GONE -> finisher.finish(task, finisher.failed(task, TaskErrors.UPSTREAM_TASK_NOT_FOUND, gone(task)));

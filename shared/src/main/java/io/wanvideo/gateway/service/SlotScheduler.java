@@ -1,5 +1,7 @@
 package io.wanvideo.gateway.service;
 
+import io.wanvideo.gateway.metrics.Metrics;
+import io.wanvideo.gateway.metrics.Metric;
 import io.wanvideo.gateway.model.TaskState;
 import io.wanvideo.gateway.model.VideoTask;
 import io.wanvideo.gateway.queue.TaskMessage;
@@ -126,6 +128,7 @@ public final class SlotScheduler {
                 } catch (StaleTaskException moved) {
                     continue;
                 }
+                Metrics.value(Metric.QUEUE_WAIT, now - task.createdMs(), pool);
                 LOG.info("task {} of {} took a {} slot on account {} after {} ms waiting", task.id(), task.tenant(), pool,
                         account.account(), now - task.createdMs());
                 queue.send(TaskMessage.advance(dispatching), 0);

@@ -1,10 +1,13 @@
 package io.wanvideo.gateway.service;
 
+import io.wanvideo.gateway.metrics.Metrics;
+import io.wanvideo.gateway.metrics.Metric;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.wanvideo.gateway.api.VideoObject;
 import io.wanvideo.gateway.auth.ApiKeys;
 import io.wanvideo.gateway.auth.Caller;
 import io.wanvideo.gateway.json.Json;
+import io.wanvideo.gateway.logging.LogContext;
 import io.wanvideo.gateway.model.VideoSpec;
 import io.wanvideo.gateway.model.VideoTask;
 import io.wanvideo.gateway.queue.TaskMessage;
@@ -74,6 +77,7 @@ public final class SubmitVideo {
             }
         }
         String id = ids.next();
+        LogContext.task(id);
         long now = clock.millis();
         VideoTask task = VideoTask.queued(id, caller.tenant(), inputs.store(id, spec), now, caller.policy().fairStep());
         IdempotencyClaim claim = keyHash == null ? null : new IdempotencyClaim(caller.tenant(), keyHash, requestHash, id,
@@ -97,6 +101,7 @@ public final class SubmitVideo {
             // The task is stored and in the backlog: the sweep starts it within its interval.
             LOG.warn("task {} stored but its start message could not be sent; the sweep will start it: {}", id, e.toString());
         }
+        Metrics.count(Metric.TASKS_SUBMITTED, spec.model().id());
         LOG.info("task {} queued for tenant {} ({}, {}s, {})", id, caller.tenant(), spec.model().id(), spec.seconds(),
                 spec.size().wire());
         return new Submitted(views.of(task), false);

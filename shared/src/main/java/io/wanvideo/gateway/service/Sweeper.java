@@ -1,11 +1,14 @@
 package io.wanvideo.gateway.service;
 
+import io.wanvideo.gateway.metrics.Metric;
+import io.wanvideo.gateway.metrics.Metrics;
 import io.wanvideo.gateway.model.TaskErrors;
 import io.wanvideo.gateway.model.TaskState;
 import io.wanvideo.gateway.model.VideoModel;
 import io.wanvideo.gateway.model.VideoTask;
 import io.wanvideo.gateway.queue.TaskMessage;
 import io.wanvideo.gateway.queue.TaskQueue;
+import io.wanvideo.gateway.store.AccountStates;
 import io.wanvideo.gateway.store.BacklogEntry;
 import io.wanvideo.gateway.store.FairShare;
 import io.wanvideo.gateway.store.StaleTaskException;
@@ -14,7 +17,9 @@ import io.wanvideo.gateway.upstream.Upstreams;
 import io.wanvideo.gateway.upstream.VideoUpstream;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -36,16 +41,18 @@ public final class Sweeper {
     private final Upstreams upstreams;
     private final TaskFinisher finisher;
     private final AccountHealth health;
+    private final AccountStates accounts;
     private final PollerSettings settings;
     private final Clock clock;
 
     public Sweeper(TaskStore store, TaskQueue queue, Upstreams upstreams, TaskFinisher finisher, AccountHealth health,
-            PollerSettings settings, Clock clock) {
+            AccountStates accounts, PollerSettings settings, Clock clock) {
         this.store = store;
         this.queue = queue;
         this.upstreams = upstreams;
         this.finisher = finisher;
         this.health = health;
+        this.accounts = accounts;
         this.settings = settings;
         this.clock = clock;
     }
@@ -81,13 +88,47 @@ public final class Sweeper {
         int resumed = health.probePaused().size();
         int started = 0;
         for (String pool : VideoModel.slotPools()) {
+            Map<String, Integer> slots = new LinkedHashMap<>();
+            upstreams.all().forEach(a -> slots.put(a.account(), a.limits().slotsPerPool()));
+            accounts.recordCapacity(pool, slots);
             started += finisher.scheduler().fill(pool, null);
         }
+        recordGauges();
         Report report = new Report(started, requeued, timedOut, expired, effects, resumed);
         if (started + requeued + timedOut + expired + effects + resumed > 0) {
             LOG.info("sweep: {}", report);
         }
         return report;
+    }
+
+    /**
+     * The sweep's gauges (README, "Metrics"), from what it reads anyway or cheaply: upstream slots taken per account
+     * and pool, and per pool the tasks waiting and how long the oldest has waited (from the fair-share items of the
+     * tenants at the head of the fair queue: their waiting counts and oldest submissions), and paused accounts.
+     */
+    private void recordGauges() {
+        long now = clock.millis();
+        List<String> names = upstreams.all().stream().map(VideoUpstream::account).toList();
+        for (String pool : VideoModel.slotPools()) {
+            var used = store.slotsInUse(pool, names);
+            for (String account : names) {
+                Metrics.value(Metric.SLOTS_IN_USE, used.of(account), account, pool);
+            }
+            List<String> tenants = store.fairQueue(pool, TENANTS_CHECKED);
+            long waiting = 0;
+            Long oldest = null;
+            if (!tenants.isEmpty()) {
+                for (FairShare share : store.fairShares(pool, tenants)) {
+                    waiting += Math.max(0, share.waiting());
+                    if (share.waiting() > 0 && share.headMs() != null && (oldest == null || share.headMs() < oldest)) {
+                        oldest = share.headMs();
+                    }
+                }
+            }
+            Metrics.value(Metric.BACKLOG_DEPTH, waiting, pool);
+            Metrics.value(Metric.OLDEST_BACKLOG_AGE, oldest == null ? 0 : Math.max(0, now - oldest) / 1000.0, pool);
+        }
+        Metrics.value(Metric.ACCOUNTS_PAUSED, accounts.read(names).values().stream().filter(AccountStates.AccountStatus::paused).count());
     }
 
     /** Ends a slot holder that has outlived its state's deadline. */

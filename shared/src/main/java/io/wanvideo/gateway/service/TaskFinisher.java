@@ -1,5 +1,7 @@
 package io.wanvideo.gateway.service;
 
+import io.wanvideo.gateway.metrics.Metrics;
+import io.wanvideo.gateway.metrics.Metric;
 import io.wanvideo.gateway.model.PriceTable;
 import io.wanvideo.gateway.model.ResultCopy;
 import io.wanvideo.gateway.model.TaskError;
@@ -26,23 +28,30 @@ public final class TaskFinisher {
     private static final Logger LOG = LogManager.getLogger(TaskFinisher.class);
     public static final String COPY_RESULT = "copy";
     public static final String DELIVER_WEBHOOK = "webhook";
+    /** How far the upstream's clock may run ahead of ours before its end time is not believed. */
+    private static final long CLOCK_SKEW_MS = 5_000;
 
     private final TaskStore store;
     private final TaskQueue queue;
     private final SlotScheduler scheduler;
     private final PriceTable prices;
     private final boolean copyResults;
+    private final TaskObjects objects;
     private final PollerSettings settings;
     private final Clock clock;
 
-    /** @param copyResults whether completed videos are copied into the gateway's storage */
+    /**
+     * @param copyResults whether completed videos are copied into the gateway's storage
+     * @param objects     the task's stored inputs, removed once it has ended
+     */
     public TaskFinisher(TaskStore store, TaskQueue queue, SlotScheduler scheduler, PriceTable prices, boolean copyResults,
-            PollerSettings settings, Clock clock) {
+            TaskObjects objects, PollerSettings settings, Clock clock) {
         this.store = store;
         this.queue = queue;
         this.scheduler = scheduler;
         this.prices = prices;
         this.copyResults = copyResults;
+        this.objects = objects;
         this.settings = settings;
         this.clock = clock;
     }
@@ -58,22 +67,54 @@ public final class TaskFinisher {
      * @return whether this call recorded the end (false: someone else moved the task first)
      */
     public boolean finish(VideoTask current, VideoTask terminal) {
+        return finish(current, terminal, null);
+    }
+
+    /**
+     * As {@link #finish(VideoTask, VideoTask)}, for an end a poll saw.
+     *
+     * @param upstreamEndedMs when the upstream says the task ended, if it says: the end's detection delay counts from it
+     */
+    public boolean finish(VideoTask current, VideoTask terminal, Long upstreamEndedMs) {
         try {
             store.transition(current, terminal);
         } catch (StaleTaskException e) {
             return false;
         }
+        countEnd(terminal, upstreamEndedMs);
         if (terminal.state() == TaskState.COMPLETED) {
+            Metrics.count(Metric.TASKS_COMPLETED, terminal.model().id());
             LOG.info("task {} completed after {} polls, {} ms after submission", terminal.id(), terminal.polls(),
                     terminal.completedMs() - terminal.createdMs());
         } else {
+            Metrics.count(Metric.TASKS_FAILED, terminal.error().code());
             LOG.info("task {} failed: {} {}", terminal.id(), terminal.error().code(), terminal.error().message());
         }
         queueAfterCompletion(terminal);
+        // The upstream has fetched the inputs (or never will): they are not needed any more.
+        objects.deleteInputs(terminal);
         if (current.state().holdsSlot()) {
             scheduler.fill(terminal.pool(), null);
         }
         return true;
+    }
+
+    /**
+     * Counts the end for GET /v1/stats. A statistic: its write failing must not fail the task's processing, which
+     * has already recorded the end. An upstream end time that puts the end in the future, or more than the task's
+     * timeout in the past, is not believed (clocks, or a zone DashScope does not state).
+     */
+    private void countEnd(VideoTask terminal, Long upstreamEndedMs) {
+        Long delay = null;
+        if (upstreamEndedMs != null && terminal.completedMs() != null) {
+            long d = terminal.completedMs() - upstreamEndedMs;
+            delay = d >= -CLOCK_SKEW_MS && d <= settings.taskTimeout().toMillis() ? Math.max(0, d) : null;
+        }
+        try {
+            store.countEnd(terminal, delay);
+        } catch (RuntimeException e) {
+            LOG.warn("task {}: its end was not counted in the statistics: {}", terminal.id(), e.toString());
+        }
     }
 
     /** Queues the pending after-completion steps of a finished task (also the sweep's way to resume lost ones). */

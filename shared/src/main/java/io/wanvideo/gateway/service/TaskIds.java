@@ -9,7 +9,8 @@ import java.time.Clock;
  */
 public final class TaskIds {
     private static final char[] ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz".toCharArray();
-    private static final SecureRandom RANDOM = new SecureRandom();
+    /** Replaced after a SnapStart restore ({@link #reseed}): copies of one snapshot must not share its state. */
+    private static volatile SecureRandom random = new SecureRandom();
 
     private final Clock clock;
 
@@ -20,7 +21,7 @@ public final class TaskIds {
     public String next() {
         long time = clock.millis();
         byte[] random = new byte[10];
-        RANDOM.nextBytes(random);
+        TaskIds.random.nextBytes(random);
         char[] out = new char[26];
         for (int i = 9; i >= 0; i--) {
             out[i] = ALPHABET[(int) (time & 31)];
@@ -41,6 +42,11 @@ public final class TaskIds {
             lo >>>= 5;
         }
         return "video_" + new String(out);
+    }
+
+    /** A generator of its own for this copy of the process: called after a SnapStart restore. */
+    public static void reseed() {
+        random = new SecureRandom();
     }
 
     /** Whether a string could be an id this class made; anything else is certainly unknown. */

@@ -14,10 +14,22 @@ public interface ApiKeyStore {
      * @param submitsPerMinute null: the default
      * @param weight           null: 1
      * @param webhookUrl       the tenant's default completion endpoint, or null
+     * @param operator         the key of whoever runs the deployment: GET /v1/stats shows it the whole pool, not
+     *                         only its own tenant's tasks
      */
-    record ApiKeyRecord(String tenant, Integer maxWaiting, Integer submitsPerMinute, Double weight, String webhookUrl) {
+    record ApiKeyRecord(String tenant, Integer maxWaiting, Integer submitsPerMinute, Double weight, String webhookUrl,
+            boolean operator) {
+        /** A tenant's key, not an operator's. */
+        public ApiKeyRecord(String tenant, Integer maxWaiting, Integer submitsPerMinute, Double weight, String webhookUrl) {
+            this(tenant, maxWaiting, submitsPerMinute, weight, webhookUrl, false);
+        }
+
         public static ApiKeyRecord of(String tenant) {
-            return new ApiKeyRecord(tenant, null, null, null, null);
+            return new ApiKeyRecord(tenant, null, null, null, null, false);
+        }
+
+        public static ApiKeyRecord operator(String tenant) {
+            return new ApiKeyRecord(tenant, null, null, null, null, true);
         }
     }
 }

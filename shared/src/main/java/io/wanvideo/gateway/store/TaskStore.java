@@ -87,4 +87,20 @@ public interface TaskStore {
 
     /** A tenant's tasks by creation time, for GET /v1/videos: projected, without the request's media. */
     TaskPage listByTenant(String tenant, boolean newestFirst, int limit, VideoTask after);
+
+    /**
+     * Counts a task's end in the minute it ended, for its tenant and for the whole deployment (GET /v1/stats). Not
+     * part of the end's own transaction, which it would slow with contention on one shared item: a crash between the
+     * two loses a count, and nothing ever counts an end twice, since only the caller that recorded the end counts it.
+     *
+     * @param detectionDelayMs how long after the upstream ended the task the gateway saw it end; null when unknown
+     */
+    void countEnd(VideoTask terminal, Long detectionDelayMs);
+
+    /**
+     * The ends counted in these minutes, per pool; minutes and pools in which nothing ended are absent.
+     *
+     * @param tenant one tenant's ends; null: every tenant's
+     */
+    List<EndCounts> endCounts(String tenant, Collection<Long> minutes);
 }

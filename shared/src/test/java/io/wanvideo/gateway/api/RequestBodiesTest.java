@@ -446,8 +446,6 @@ class RequestBodiesTest {
                         new byte[] {(byte) 0xE9})), no("invalid_form", "prompt")),
                 arguments("a transfer encoding", CT, withBody(f -> f.part(disposition + "Content-Transfer-Encoding: base64\r\n", text("YQ=="))),
                         no("invalid_form", "prompt")),
-                arguments("a part over 1 MB", CT, form("model", "m", "prompt", "x".repeat(FormTree.MAX_PART_BYTES + 1)),
-                        new Refusal(413, "payload_too_large", "prompt")),
                 // files where they do not belong
                 arguments("a file as the prompt", CT, withBody(f -> f.file("prompt", "p.txt", "text/plain", text("a cat"))),
                         no("invalid_type", "prompt")),

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.wanvideo.dashscope.simulator.Fault;
 import io.wanvideo.dashscope.simulator.SimulatorSettings;
 import io.wanvideo.gateway.json.Json;
+import io.wanvideo.gateway.metrics.Metric;
+import io.wanvideo.gateway.metrics.Metrics;
 import io.wanvideo.gateway.model.PriceTable;
 import io.wanvideo.gateway.model.TaskState;
 import io.wanvideo.gateway.model.VideoTask;
@@ -75,16 +77,18 @@ class CompletionWatcherTest {
         poller = new Poller(new Poller.Parts(gateway.store, gateway.queue, gateway.upstreams,
                 new DynamoRateGate(gateway.aws.dynamo(), gateway.table, clock), gateway.accounts,
                 new FixedGenerationTime(new LogNormal(expected, 0.3)), new PollPlanner(), gateway.settings,
-                PriceTable.dashScope(), InputLinks.NONE, AfterCompletion.NONE, clock),
-                new CompletionWatcher.Setup(leases, watching, (name, dimensions) -> {
-                    if (name.equals(CompletionWatcher.OFF_METRIC)) {
-                        offMetrics.add(dimensions);
-                    }
-                }));
+                PriceTable.dashScope(), InputLinks.NONE, TaskObjects.NONE, AfterCompletion.NONE, clock),
+                new CompletionWatcher.Setup(leases, watching));
+        Metrics.install((metric, value, dimensions) -> {
+            if (metric == Metric.COMPLETION_WATCHER_OFF) {
+                offMetrics.add(Metrics.dimensionsOf(metric, dimensions));
+            }
+        });
     }
 
     @AfterEach
     void stop() {
+        Metrics.install(Metrics.NONE);
         stopPumping();
         workers.shutdownNow();
         if (gateway != null) {

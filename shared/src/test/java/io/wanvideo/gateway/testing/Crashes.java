@@ -5,6 +5,7 @@ import io.wanvideo.gateway.queue.TaskMessage;
 import io.wanvideo.gateway.queue.TaskQueue;
 import io.wanvideo.gateway.store.Admission;
 import io.wanvideo.gateway.store.BacklogEntry;
+import io.wanvideo.gateway.store.EndCounts;
 import io.wanvideo.gateway.store.FairShare;
 import io.wanvideo.gateway.store.IdempotencyClaim;
 import io.wanvideo.gateway.store.SlotCounts;
@@ -153,6 +154,16 @@ public final class Crashes {
         @Override
         public TaskPage listByTenant(String tenant, boolean newestFirst, int limit, VideoTask after) {
             return real.listByTenant(tenant, newestFirst, limit, after);
+        }
+
+        @Override
+        public void countEnd(VideoTask terminal, Long detectionDelayMs) {
+            real.countEnd(terminal, detectionDelayMs);
+        }
+
+        @Override
+        public List<EndCounts> endCounts(String tenant, Collection<Long> minutes) {
+            return real.endCounts(tenant, minutes);
         }
     }
 }

@@ -13,7 +13,16 @@ import io.wanvideo.gateway.queue.sqs.SqsTaskQueue;
 import io.wanvideo.gateway.schedule.FixedGenerationTime;
 import io.wanvideo.gateway.schedule.LogNormal;
 import io.wanvideo.gateway.schedule.PollPlanner;
-import io.wanvideo.gateway.service.AfterCompletion;
+import io.wanvideo.gateway.config.Env;
+import io.wanvideo.gateway.config.S3Clients;
+import io.wanvideo.gateway.service.AfterCompletionSteps;
+import io.wanvideo.gateway.service.MediaStorage;
+import io.wanvideo.gateway.webhook.WebhookSecret;
+import io.wanvideo.gateway.webhook.WebhookSender;
+import io.wanvideo.gateway.webhook.WebhookTargets;
+import io.wanvideo.gateway.service.DeleteVideo;
+import io.wanvideo.gateway.service.LookupVideo;
+import io.wanvideo.gateway.service.TaskObjects;
 import io.wanvideo.gateway.service.InputLinks;
 import io.wanvideo.gateway.service.Poller;
 import io.wanvideo.gateway.service.PollerSettings;
@@ -47,8 +56,15 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * Store and queue can be wrapped to inject crashes at chosen points.
  */
 public final class GatewayHarness implements AutoCloseable {
-    /** One upstream account the harness's poller uses: its name, its key at the simulator, its slots. */
-    public record Account(String name, String apiKey, int slots) {}
+    /**
+     * One upstream account the harness's poller uses: its name, its key at the simulator (read anew on every call,
+     * so a test can rotate it), its slots.
+     */
+    public record Account(String name, java.util.function.Supplier<String> key, int slots) {
+        public Account(String name, String apiKey, int slots) {
+            this(name, () -> apiKey, slots);
+        }
+    }
 
     public final LocalAws aws = LocalAws.get();
     public final DashScopeSimulator sim;
@@ -61,30 +77,115 @@ public final class GatewayHarness implements AutoCloseable {
     public final AccountStates accounts;
     public final Poller poller;
     public final SubmitVideo submit;
+    public final LookupVideo lookup;
+    public final DeleteVideo delete;
     public final PollerSettings settings;
+    /** The bucket and the storage on it, when the setup asked for storage. */
+    public final String bucket;
+    public final MediaStorage media;
+    private final WebhookSender webhookSender;
     private final ExecutorService workers = Executors.newFixedThreadPool(8);
+
+    /** How to build a harness beyond the defaults: storage, webhooks, accounts, crash wrappers. */
+    public static final class Setup {
+        private final SimulatorSettings simulator;
+        private PollerSettings settings = quickSettings();
+        private List<Account> accounts = List.of(new Account("default", "sk-test", 5));
+        private boolean storage;
+        private WebhookSecret webhookSecret;
+        private List<Integer> webhookRetries = AfterCompletionSteps.Schedules.DEFAULT.webhookRetries();
+        private List<Integer> copyRetries = AfterCompletionSteps.Schedules.DEFAULT.copyRetries();
+        private UnaryOperator<TaskStore> storeWrapper = s -> s;
+        private UnaryOperator<TaskQueue> queueWrapper = q -> q;
+
+        private Setup(SimulatorSettings simulator) {
+            this.simulator = simulator;
+        }
+
+        public Setup settings(PollerSettings value) {
+            settings = value;
+            return this;
+        }
+
+        public Setup accounts(List<Account> value) {
+            accounts = value;
+            return this;
+        }
+
+        public Setup slots(int value) {
+            accounts = List.of(new Account("default", "sk-test", value));
+            return this;
+        }
+
+        /** Inputs and result copies in a fresh bucket of the embedded S3. */
+        public Setup storage(List<Integer> copyRetrySeconds) {
+            storage = true;
+            copyRetries = copyRetrySeconds;
+            return this;
+        }
+
+        /** Completion events signed with this secret, delivered on this schedule, to loopback receivers. */
+        public Setup webhooks(WebhookSecret secret, List<Integer> retrySeconds) {
+            webhookSecret = secret;
+            webhookRetries = retrySeconds;
+            return this;
+        }
+
+        public Setup crashing(UnaryOperator<TaskStore> store, UnaryOperator<TaskQueue> queue) {
+            storeWrapper = store;
+            queueWrapper = queue;
+            return this;
+        }
+
+        public GatewayHarness start() {
+            return new GatewayHarness(this);
+        }
+    }
+
+    public static Setup setup(SimulatorSettings simulator) {
+        return new Setup(simulator);
+    }
 
     public GatewayHarness(SimulatorSettings simulator, PollerSettings settings, List<Account> accountList,
             UnaryOperator<TaskStore> storeWrapper, UnaryOperator<TaskQueue> queueWrapper) {
-        this.settings = settings;
+        this(setup(simulator).settings(settings).accounts(accountList).crashing(storeWrapper, queueWrapper));
+    }
+
+    private GatewayHarness(Setup setup) {
+        SimulatorSettings simulator = setup.simulator;
+        this.settings = setup.settings;
         sim = DashScopeSimulator.start(simulator);
         table = aws.newTable();
         queues = aws.newQueues(3, 2);
         Clock clock = Clock.systemUTC();
         realStore = new DynamoTaskStore(aws.dynamo(), table, Duration.ofDays(1), clock);
-        store = storeWrapper.apply(realStore);
-        queue = queueWrapper.apply(new SqsTaskQueue(aws.sqs(), queues.pollQueueUrl()));
-        upstreams = new Upstreams(accountList.stream().map(a -> DashScopeClient.withKey(a.name(),
+        store = setup.storeWrapper.apply(realStore);
+        queue = setup.queueWrapper.apply(new SqsTaskQueue(aws.sqs(), queues.pollQueueUrl()));
+        upstreams = new Upstreams(setup.accounts.stream().map(a -> new DashScopeClient(a.name(),
                 new DashScopeClient.Settings(URI.create(sim.baseUrl()), Duration.ofSeconds(2), settings.createTimeout(),
-                        Duration.ofSeconds(5)), new AccountLimits(a.slots(), 5, 20), a.apiKey(), clock)).toList());
+                        Duration.ofSeconds(5)), new AccountLimits(a.slots(), 5, 20),
+                new io.wanvideo.gateway.config.RefreshingSecret(a.key(), Duration.ZERO, clock), clock)).toList());
         accounts = new DynamoAccountStates(aws.dynamo(), table);
         double expected = simulator.pendingSeconds() + (simulator.runSecondsMin() + simulator.runSecondsMax()) / 2;
         var times = new FixedGenerationTime(new LogNormal(Math.max(expected, 0.5), 0.3));
+        bucket = setup.storage ? aws.newBucket() : null;
+        media = setup.storage ? new MediaStorage(S3Clients.objectStore(new Env(aws.s3Environment(bucket))),
+                Duration.ofMinutes(10), Duration.ofMinutes(10)) : null;
+        VideoViews views = new VideoViews(times, media != null ? media : ResultLinks.NONE, Duration.ofDays(7), clock);
+        WebhookSecret secret = setup.webhookSecret;
+        webhookSender = new WebhookSender(new WebhookTargets(WebhookTargets.Policy.LOCAL));
+        AfterCompletionSteps steps = new AfterCompletionSteps(store, queue, media == null ? null : media.store(),
+                tenant -> java.util.Optional.ofNullable(secret), webhookSender::deliver, views,
+                new AfterCompletionSteps.Schedules(setup.copyRetries, Duration.ofSeconds(20), setup.webhookRetries), clock);
         poller = new Poller(new Poller.Parts(store, queue, upstreams, new DynamoRateGate(aws.dynamo(), table, clock),
-                accounts, times, new PollPlanner(), settings, PriceTable.dashScope(), InputLinks.NONE, AfterCompletion.NONE,
-                clock));
-        submit = new SubmitVideo(new VideoRequestValidator(), store, queue, StoredInputs.NONE,
-                new VideoViews(times, ResultLinks.NONE, Duration.ofDays(7), clock), clock);
+                accounts, times, new PollPlanner(), settings, PriceTable.dashScope(),
+                media != null ? media : InputLinks.NONE, media != null ? media : TaskObjects.NONE, steps, clock));
+        submit = new SubmitVideo(new VideoRequestValidator(true, url -> java.util.Optional.empty(),
+                media != null ? Integer.MAX_VALUE : 350_000), store, queue, media != null ? media : StoredInputs.NONE, views,
+                clock);
+        lookup = new LookupVideo(store, views);
+        delete = new DeleteVideo(store, queue, lookup, () -> upstreams, new DynamoRateGate(aws.dynamo(), table, clock),
+                media != null ? media : TaskObjects.NONE, clock);
     }
 
     public GatewayHarness(SimulatorSettings simulator, PollerSettings settings, int slots,
@@ -169,6 +270,7 @@ public final class GatewayHarness implements AutoCloseable {
     @Override
     public void close() {
         workers.shutdownNow();
+        webhookSender.close();
         sim.close();
     }
 }

@@ -96,7 +96,7 @@ public final class LocalAws {
         }
         Map<String, String> env = new HashMap<>(Map.of("AWS_ENDPOINT_URL_S3", s3Server.endpoint().toString(), "AWS_REGION", "us-east-1"));
         if (bucket != null) {
-            env.put("RESULTS_BUCKET", bucket);
+            env.put("MEDIA_BUCKET", bucket);
         }
         return env;
     }
@@ -132,6 +132,8 @@ public final class LocalAws {
             env.put("QUEUE_URL", queues.pollQueueUrl());
             env.put("DEAD_LETTER_QUEUE_ARN", queues.deadLetterQueueArn());
         }
+        // Functions that know the upstream accounts need a key to name; tests that call upstream give their own.
+        env.put("DASHSCOPE_API_KEY", "sk-test");
         env.putAll(extra);
         return env;
     }

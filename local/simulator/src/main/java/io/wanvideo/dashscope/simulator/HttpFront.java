@@ -368,6 +368,22 @@ final class HttpFront implements HttpHandler {
 
     /** A result URL, answered as OSS answers a signed URL: the MP4, or an XML error once it has expired. */
     private void video(HttpExchange exchange, String id) throws IOException {
+        // Downloads fail too (a storage node's 500, a reset): target "video" makes them, for the gateway's copy.
+        Fault fault = takeFault("video");
+        if (fault != null && fault.kind().equals("slow")) {
+            sleep(fault.delayMs());
+        } else if (fault != null && fault.kind().startsWith("drop")) {
+            exchange.close();
+            return;
+        } else if (fault != null && fault.kind().equals("error")) {
+            byte[] bytes = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>" + fault.code()
+                    + "</Code><Message>Simulated fault.</Message></Error>\n").getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/xml");
+            exchange.sendResponseHeaders(fault.status(), bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+            return;
+        }
         Map<String, String> query = queryParameters(exchange.getRequestURI().getRawQuery());
         ResultUrl.Access access = dashScope.videoAccess(id, query.get("Expires"), query.get("Signature"));
         if (access == ResultUrl.Access.GRANTED) {

@@ -10,6 +10,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 /** {@link AccountStates} as items {@code account#<name>} in the task table. */
 public final class DynamoAccountStates implements AccountStates {
     private static final String PREFIX = "account#";
+    private static final String CAPACITY_PREFIX = "capacity#";
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -46,6 +47,51 @@ public final class DynamoAccountStates implements AccountStates {
                         "#probe", "probe_after_ms"))
                 .expressionAttributeValues(Map.of(":true", AttributeValue.fromBool(true),
                         ":reason", AttributeValue.fromS(reason), ":now", TaskItems.n(nowMs), ":probe", TaskItems.n(probeAfterMs))));
+    }
+
+    @Override
+    public void recordCapacity(String pool, Map<String, Integer> slotsByAccount) {
+        int total = slotsByAccount.values().stream().mapToInt(Integer::intValue).sum();
+        // The accounts as "name=slots,..." in the configuration's order: one string compares in a condition.
+        String accounts = slotsByAccount.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                .collect(java.util.stream.Collectors.joining(","));
+        // Only when it changed: the sweep records it every minute, and most minutes nothing changed.
+        try {
+            dynamo.updateItem(u -> u.tableName(table).key(Map.of(TaskTable.PK, AttributeValue.fromS(CAPACITY_PREFIX + pool)))
+                    .updateExpression("SET #slots = :slots, #accounts = :accounts")
+                    .conditionExpression("attribute_not_exists(#slots) OR #slots <> :slots OR attribute_not_exists(#accounts) "
+                            + "OR #accounts <> :accounts")
+                    .expressionAttributeNames(Map.of("#slots", "slots", "#accounts", "accounts"))
+                    .expressionAttributeValues(Map.of(":slots", TaskItems.n(total), ":accounts", AttributeValue.fromS(accounts))));
+        } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException unchanged) {
+            // already recorded
+        }
+    }
+
+    @Override
+    public java.util.Optional<Integer> capacity(String pool) {
+        Map<String, AttributeValue> item = capacityItem(pool);
+        return item == null || !item.containsKey("slots") ? java.util.Optional.empty()
+                : java.util.Optional.of(Integer.valueOf(item.get("slots").n()));
+    }
+
+    @Override
+    public Map<String, Integer> accountSlots(String pool) {
+        Map<String, AttributeValue> item = capacityItem(pool);
+        Map<String, Integer> slots = new LinkedHashMap<>();
+        String accounts = item == null ? null : TaskItems.str(item, "accounts");
+        if (accounts != null && !accounts.isEmpty()) {
+            for (String pair : accounts.split(",")) {
+                int eq = pair.lastIndexOf('=');
+                slots.put(pair.substring(0, eq), Integer.valueOf(pair.substring(eq + 1)));
+            }
+        }
+        return slots;
+    }
+
+    private Map<String, AttributeValue> capacityItem(String pool) {
+        return dynamo.getItem(g -> g.tableName(table)
+                .key(Map.of(TaskTable.PK, AttributeValue.fromS(CAPACITY_PREFIX + pool)))).item();
     }
 
     @Override

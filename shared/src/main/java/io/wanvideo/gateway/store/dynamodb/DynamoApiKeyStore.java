@@ -9,10 +9,12 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * API key hashes as items {@code apikey#<sha256 hex>} holding the tenant and its optional limits
- * (max_waiting, submits_per_minute, weight, webhook_url), as README's "API keys" command writes them.
+ * (max_waiting, submits_per_minute, weight, webhook_url) and whether it is an operator's (operator, a boolean), as
+ * README's "API keys" command writes them.
  */
 public final class DynamoApiKeyStore implements ApiKeyStore {
     public static final String PREFIX = "apikey#";
+    private static final String OPERATOR = "operator";
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -31,7 +33,7 @@ public final class DynamoApiKeyStore implements ApiKeyStore {
         }
         return Optional.of(new ApiKeyRecord(item.get(TaskTable.TENANT).s(), integer(item, "max_waiting"),
                 integer(item, "submits_per_minute"), item.containsKey("weight") ? Double.valueOf(item.get("weight").n()) : null,
-                TaskItems.str(item, "webhook_url")));
+                TaskItems.str(item, "webhook_url"), item.containsKey(OPERATOR) && Boolean.TRUE.equals(item.get(OPERATOR).bool())));
     }
 
     private static Integer integer(Map<String, AttributeValue> item, String name) {
@@ -56,6 +58,9 @@ public final class DynamoApiKeyStore implements ApiKeyStore {
         }
         if (record.webhookUrl() != null) {
             item.put("webhook_url", AttributeValue.fromS(record.webhookUrl()));
+        }
+        if (record.operator()) {
+            item.put(OPERATOR, AttributeValue.fromBool(true));
         }
         dynamo.putItem(p -> p.tableName(table).item(item));
     }

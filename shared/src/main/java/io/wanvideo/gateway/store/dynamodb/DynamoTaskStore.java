@@ -4,6 +4,7 @@ import io.wanvideo.gateway.model.TaskState;
 import io.wanvideo.gateway.model.VideoTask;
 import io.wanvideo.gateway.store.Admission;
 import io.wanvideo.gateway.store.BacklogEntry;
+import io.wanvideo.gateway.store.EndCounts;
 import io.wanvideo.gateway.store.FairShare;
 import io.wanvideo.gateway.store.RunningTask;
 import io.wanvideo.gateway.store.IdempotencyClaim;
@@ -58,6 +59,14 @@ public final class DynamoTaskStore implements TaskStore {
     private static final String LOAD = "load";
     private static final String HEAD_MS = "head_ms";
     private static final String COUNT = "count";
+    /** Ends per minute: {@code ends#<minute>} for the deployment, {@code ends#<minute>#<tenant>} for one tenant. */
+    private static final String ENDS_PREFIX = "ends#";
+    private static final String COMPLETED = "completed";
+    private static final String FAILED = "failed";
+    private static final String DELAY_SUM = "delay_sum_ms";
+    private static final String DELAY_BUCKET = "delay_b";
+    /** The statistics read the last hour; DynamoDB's TTL removes minute counters some time after this. */
+    private static final long ENDS_KEPT_SECONDS = 2 * 3600;
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -504,6 +513,86 @@ public final class DynamoTaskStore implements TaskStore {
         List<Map<String, AttributeValue>> items = dynamo.query(query.build()).items();
         List<VideoTask> tasks = items.stream().limit(limit).map(TaskItems::task).toList();
         return new TaskPage(tasks, items.size() > limit);
+    }
+
+    // ------------------------------------------------------------------ statistics
+
+    /**
+     * Two plain updates of items of a few hundred bytes: 2 write units per ended task. Every counter of a minute
+     * lives in its item as {@code <counter>#<pool>}, so a minute of every pool is one item to read.
+     */
+    @Override
+    public void countEnd(VideoTask terminal, Long detectionDelayMs) {
+        if (!terminal.state().terminal()) {
+            throw new IllegalArgumentException("only an ended task is counted");
+        }
+        long minute = (terminal.completedMs() != null ? terminal.completedMs() : clock.millis()) / 60_000;
+        String pool = terminal.pool();
+        StringBuilder expression = new StringBuilder("ADD #outcome :one");
+        Map<String, String> names = new HashMap<>(Map.of("#outcome",
+                (terminal.state() == TaskState.COMPLETED ? COMPLETED : FAILED) + "#" + pool, "#ttl", TaskTable.TTL));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":one", n(1), ":ttl", n(minute * 60 + ENDS_KEPT_SECONDS)));
+        if (detectionDelayMs != null) {
+            long delay = Math.max(0, detectionDelayMs);
+            expression.append(", #delaySum :delay, #bucket :one");
+            names.put("#delaySum", DELAY_SUM + "#" + pool);
+            names.put("#bucket", DELAY_BUCKET + EndCounts.bucketOf(delay) + "#" + pool);
+            values.put(":delay", n(delay));
+        }
+        expression.append(" SET #ttl = :ttl");
+        for (String pk : List.of(ENDS_PREFIX + minute, ENDS_PREFIX + minute + "#" + terminal.tenant())) {
+            dynamo.updateItem(u -> u.tableName(table).key(key(pk)).updateExpression(expression.toString())
+                    .expressionAttributeNames(names).expressionAttributeValues(values));
+        }
+    }
+
+    /** Eventually consistent: half the read cost, and a count a moment late is no matter on a chart. */
+    @Override
+    public List<EndCounts> endCounts(String tenant, Collection<Long> minutes) {
+        Map<String, Long> minuteOf = new LinkedHashMap<>();
+        for (long minute : minutes) {
+            minuteOf.put(ENDS_PREFIX + minute + (tenant == null ? "" : "#" + tenant), minute);
+        }
+        Map<String, Map<String, AttributeValue>> items = transactions.getAll(table, List.copyOf(minuteOf.keySet()), false);
+        List<EndCounts> counts = new ArrayList<>();
+        minuteOf.forEach((pk, minute) -> {
+            Map<String, AttributeValue> item = items.get(pk);
+            if (item == null) {
+                return;
+            }
+            Map<String, EndCounts> byPool = new LinkedHashMap<>();
+            item.forEach((name, value) -> {
+                int hash = name.indexOf('#');
+                if (hash < 0 || value.n() == null) {
+                    return;
+                }
+                String counter = name.substring(0, hash);
+                String pool = name.substring(hash + 1);
+                long v = Long.parseLong(value.n());
+                EndCounts none = EndCounts.none(minute, pool);
+                List<Long> delays = new ArrayList<>(none.detectionDelays());
+                EndCounts one;
+                if (counter.equals(COMPLETED)) {
+                    one = new EndCounts(minute, pool, v, 0, 0, delays);
+                } else if (counter.equals(FAILED)) {
+                    one = new EndCounts(minute, pool, 0, v, 0, delays);
+                } else if (counter.equals(DELAY_SUM)) {
+                    one = new EndCounts(minute, pool, 0, 0, v, delays);
+                } else if (counter.startsWith(DELAY_BUCKET)) {
+                    int bucket = Integer.parseInt(counter.substring(DELAY_BUCKET.length()));
+                    if (bucket < 0 || bucket >= delays.size()) {
+                        return;
+                    }
+                    delays.set(bucket, v);
+                    one = new EndCounts(minute, pool, 0, 0, 0, delays);
+                } else {
+                    return;
+                }
+                byPool.merge(pool, one, EndCounts::plus);
+            });
+            counts.addAll(byPool.values());
+        });
+        return counts;
     }
 
     // ------------------------------------------------------------------ helpers

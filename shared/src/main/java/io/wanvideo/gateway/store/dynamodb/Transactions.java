@@ -1,10 +1,10 @@
 package io.wanvideo.gateway.store.dynamodb;
 
+import io.wanvideo.gateway.schedule.Jitter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -73,13 +73,18 @@ final class Transactions {
 
     /** Strongly consistent reads of many items by primary key; missing items are absent from the answer. */
     Map<String, Map<String, AttributeValue>> getAll(String table, List<String> pks) {
+        return getAll(table, pks, true);
+    }
+
+    /** Reads of many items by primary key, strongly consistent or at half the cost; missing items are absent. */
+    Map<String, Map<String, AttributeValue>> getAll(String table, List<String> pks, boolean consistent) {
         Map<String, Map<String, AttributeValue>> found = new HashMap<>();
         for (int from = 0; from < pks.size(); from += 100) {
             List<Map<String, AttributeValue>> keys = new ArrayList<>();
             for (String pk : pks.subList(from, Math.min(pks.size(), from + 100))) {
                 keys.add(Map.of(TaskTable.PK, AttributeValue.fromS(pk)));
             }
-            Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder().keys(keys).consistentRead(true).build());
+            Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder().keys(keys).consistentRead(consistent).build());
             for (int attempt = 1; !request.isEmpty(); attempt++) {
                 Map<String, KeysAndAttributes> pending = request;
                 BatchGetItemResponse response = dynamo.batchGetItem(b -> b.requestItems(pending));
@@ -113,7 +118,7 @@ final class Transactions {
     private static void backoff(int attempt) {
         long window = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS << Math.min(attempt, 10));
         try {
-            Thread.sleep(ThreadLocalRandom.current().nextLong(1, window + 1));
+            Thread.sleep(1 + (long) (Jitter.next() * window));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while retrying a contended write", e);

@@ -84,7 +84,8 @@ public final class DashScopeClient implements VideoUpstream {
     private final AccountLimits limits;
     private final RefreshingSecret apiKey;
     private final Clock clock;
-    private final HttpClient queryClient;
+    /** Built on first use: a function that never calls the upstream (submit, mostly) never sets up TLS for it. */
+    private HttpClient queryClient;
     private HttpClient createClient;
     private long createClientLastUsedMs;
 
@@ -94,7 +95,6 @@ public final class DashScopeClient implements VideoUpstream {
         this.limits = limits;
         this.apiKey = apiKey;
         this.clock = clock;
-        this.queryClient = newClient();
     }
 
     /** A client with a fixed key, for tests and tools. */
@@ -108,6 +108,27 @@ public final class DashScopeClient implements VideoUpstream {
                 .connectTimeout(settings.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
+    }
+
+    /**
+     * Loads what the client's calls use (the JDK's HTTP client, TLS and its trust store) without calling anything: for
+     * priming a function before a SnapStart snapshot, where a lazily built client would otherwise pay for it after the
+     * restore, at its first call.
+     */
+    public static void loadTransport() {
+        try {
+            javax.net.ssl.SSLContext.getDefault().createSSLEngine().getSupportedCipherSuites();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("no TLS in this JVM", e);
+        }
+        HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    }
+
+    private synchronized HttpClient queryClient() {
+        if (queryClient == null) {
+            queryClient = newClient();
+        }
+        return queryClient;
     }
 
     private synchronized HttpClient createClient() {
@@ -208,7 +229,25 @@ public final class DashScopeClient implements VideoUpstream {
             error = new TaskError(code != null ? code : TaskErrors.UPSTREAM_FAILED,
                     message != null ? message : "DashScope reported the task failed without a reason.");
         }
-        return new UpstreamTask(upstreamTaskId, state, status, error, text(output, "video_url"), usage(body.get("usage")));
+        return new UpstreamTask(upstreamTaskId, state, status, error, text(output, "video_url"), usage(body.get("usage")),
+                endTime(text(output, "end_time")));
+    }
+
+    /**
+     * DashScope's {@code end_time}, "2025-09-18 10:12:37.114" with no zone: China Standard Time (UTC+8), the zone of
+     * both the Beijing and the Singapore region's task times. Null when absent or in another shape: it only feeds
+     * the detection-delay statistic, never a task's state.
+     */
+    static Long endTime(String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return java.time.LocalDateTime.parse(text.trim().replace(' ', 'T')).toInstant(java.time.ZoneOffset.ofHours(8))
+                    .toEpochMilli();
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
     }
 
     /**
@@ -317,7 +356,7 @@ public final class DashScopeClient implements VideoUpstream {
                     .header("Authorization", "Bearer " + key);
             request = body == null ? request.GET() : request.POST(HttpRequest.BodyPublishers.ofString(body));
             try {
-                return queryClient.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                return queryClient().send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             } catch (HttpTimeoutException e) {
                 throw new UpstreamException(Kind.TRANSIENT, null, "DashScope did not answer in time", e);
             } catch (IOException e) {

@@ -26,6 +26,8 @@ import io.wanvideo.gateway.testing.Specs;
 import io.wanvideo.gateway.testing.StoreInvariants;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -392,18 +394,27 @@ class DynamoTaskStoreTest {
 
     @Test
     void aTenantBeyondItsSubmitRateIsRefusedUntilTheMinuteTurns() {
+        // The count is per calendar minute of the store's clock: fixed here, 20 s into a minute, then in the next.
+        Instant minute = Instant.parse("2026-11-22T10:00:00Z");
+        DynamoTaskStore during = new DynamoTaskStore(aws.dynamo(), table, Duration.ofDays(30),
+                Clock.fixed(minute.plusSeconds(20), ZoneOffset.UTC));
         Admission three = new Admission(Integer.MAX_VALUE, 3, null);
         for (int i = 0; i < 3; i++) {
-            store.create(VideoTask.queued(ids.next(), "t", Specs.r2v("x"), i), three);
+            during.create(VideoTask.queued(ids.next(), "t", Specs.r2v("x"), i), three);
         }
         VideoTask fourth = VideoTask.queued(ids.next(), "t", Specs.r2v("x"), 9);
-        assertThatThrownBy(() -> store.create(fourth, three)).isInstanceOfSatisfying(QuotaExceededException.class, e -> {
+        assertThatThrownBy(() -> during.create(fourth, three)).isInstanceOfSatisfying(QuotaExceededException.class, e -> {
             assertThat(e.limit()).isEqualTo(QuotaExceededException.Limit.SUBMITS_PER_MINUTE);
-            assertThat(e.retryAfterSeconds()).isBetween(1, 60);
+            assertThat(e.retryAfterSeconds()).as("seconds until the minute turns").isEqualTo(40);
         });
         assertThat(store.find(fourth.id())).isEmpty();
+        assertThat(share("t").waiting()).isEqualTo(3);
         // Another tenant has its own count.
-        store.create(VideoTask.queued(ids.next(), "u", Specs.r2v("x"), 9), three);
+        during.create(VideoTask.queued(ids.next(), "u", Specs.r2v("x"), 9), three);
+        // The next minute starts a new count.
+        new DynamoTaskStore(aws.dynamo(), table, Duration.ofDays(30), Clock.fixed(minute.plusSeconds(61), ZoneOffset.UTC))
+                .create(fourth, three);
+        assertThat(store.find(fourth.id())).isPresent();
     }
 
     @Test

@@ -4,20 +4,46 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.wanvideo.gateway.config.AfterRestore;
+import io.wanvideo.gateway.config.DryRun;
 import io.wanvideo.gateway.config.Env;
 import io.wanvideo.gateway.config.GatewaySettings;
 import io.wanvideo.gateway.config.GatewayTable;
 import io.wanvideo.gateway.config.SecretReader;
 import io.wanvideo.gateway.config.SqsClients;
 import io.wanvideo.gateway.json.Json;
-import io.wanvideo.gateway.metrics.EmbeddedMetrics;
+import io.wanvideo.gateway.logging.LogContext;
+import io.wanvideo.gateway.metrics.Metric;
+import io.wanvideo.gateway.metrics.Metrics;
+import io.wanvideo.gateway.metrics.emf.EmfMetrics;
+import io.wanvideo.gateway.model.TaskState;
+import io.wanvideo.gateway.model.VideoModel;
+import io.wanvideo.gateway.model.VideoSpec;
+import io.wanvideo.gateway.model.VideoTask;
 import io.wanvideo.gateway.queue.TaskMessage;
 import io.wanvideo.gateway.queue.sqs.SqsTaskQueue;
 import io.wanvideo.gateway.schedule.PollPlanner;
-import io.wanvideo.gateway.service.AfterCompletion;
+import io.wanvideo.gateway.config.WebhookSecretSources;
+import io.wanvideo.gateway.queue.TaskQueue;
+import io.wanvideo.gateway.schedule.GenerationTimeModel;
+import io.wanvideo.gateway.service.AfterCompletionSteps;
 import io.wanvideo.gateway.service.CompletionWatcher;
 import io.wanvideo.gateway.service.InputLinks;
+import io.wanvideo.gateway.service.MediaStorage;
 import io.wanvideo.gateway.service.Poller;
+import io.wanvideo.gateway.service.ResultLinks;
+import io.wanvideo.gateway.service.TaskObjects;
+import io.wanvideo.gateway.service.VideoViews;
+import io.wanvideo.gateway.store.TaskStore;
+import io.wanvideo.gateway.upstream.Upstreams;
+import io.wanvideo.gateway.upstream.VideoUpstream;
+import io.wanvideo.gateway.upstream.dashscope.DashScopeClient;
+import io.wanvideo.gateway.validation.VideoRequestValidator;
+import io.wanvideo.gateway.webhook.WebhookSender;
+import io.wanvideo.gateway.webhook.WebhookTargets;
+import java.util.Optional;
+import java.util.function.Supplier;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,32 +52,66 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.crac.Core;
+import org.crac.Resource;
 
 /**
  * The poll queue's consumer (and its dead-letter queue's). Messages of a batch are independent and handled
  * in parallel; a message that fails is reported as a batch item failure, never by failing the batch, so SQS
- * retries only that one and moves it to the dead-letter queue once it keeps failing.
+ * retries only that one and moves it to the dead-letter queue once it keeps failing. Every line logged while a message
+ * is handled carries the invocation's request id and the message's task id, on the worker thread that handles it.
+ *
+ * <p>Under SnapStart (README, "Cold start") it primes itself before the snapshot ({@link #prime}) and refreshes
+ * credentials, keys and seeds after each restore.
  */
-public final class SqsPollVideoTasksHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
+public final class SqsPollVideoTasksHandler implements RequestHandler<SQSEvent, SQSBatchResponse>, Resource {
     private static final Logger LOG = LogManager.getLogger(SqsPollVideoTasksHandler.class);
+    /** Of the id form, so its message reads the table; made of zeros, no generated id can be it. */
+    static final String PRIMING_ID = "video_00000000000000000000000000";
 
     private final Poller poller;
+    private final GatewayTable table;
+    private final TaskQueue queue;
+    private final Upstreams upstreams;
+    private final PollPlanner planner;
+    private final GenerationTimeModel times;
+    /** METRICS_NAMESPACE: where this deployment's metrics go (README, "Metrics"). */
+    private final String metricsNamespace;
     private final String deadLetterQueueArn;
     private final ExecutorService workers;
 
-    /** Lambda's constructor: clients are built once, here, during init. */
+    /** Lambda's constructor: clients are built once, here, during init; SnapStart's hooks are registered. */
     public SqsPollVideoTasksHandler() {
         this(Env.system());
+        Metrics.install(new EmfMetrics(metricsNamespace));
+        Core.getGlobalContext().register(this);
     }
 
     public SqsPollVideoTasksHandler(Env env) {
-        GatewayTable table = GatewayTable.connect(env, Clock.systemUTC());
-        this.poller = new Poller(new Poller.Parts(table.tasks(),
-                new SqsTaskQueue(SqsClients.create(env), env.required("QUEUE_URL")),
-                GatewaySettings.upstreams(env, new SecretReader(env), table.clock()), table.rateGate(), table.accountStates(),
-                GatewaySettings.generationTimes(env), new PollPlanner(), GatewaySettings.poller(env),
-                GatewaySettings.prices(env), InputLinks.NONE, AfterCompletion.NONE, table.clock()),
-                new CompletionWatcher.Setup(table.watchLeases(), GatewaySettings.watcher(env), EmbeddedMetrics.toStandardOutput()));
+        this.table = GatewayTable.connect(env, Clock.systemUTC());
+        this.metricsNamespace = GatewaySettings.metricsNamespace(env);
+        this.queue = new SqsTaskQueue(SqsClients.create(env), env.required("QUEUE_URL"));
+        SecretReader secrets = new SecretReader(env);
+        this.times = GatewaySettings.generationTimes(env);
+        Optional<MediaStorage> media = GatewaySettings.mediaStorage(env);
+        VideoViews views = new VideoViews(times, media.<ResultLinks>map(m -> m).orElse(ResultLinks.NONE),
+                GatewaySettings.resultRetention(env), table.clock());
+        WebhookTargets targets = GatewaySettings.webhookTargets(env);
+        // Jetty's client is built on the first delivery: a poller that never delivers never loads it.
+        Supplier<WebhookSender> sender = memoized(() -> new WebhookSender(targets));
+        AfterCompletionSteps afterCompletion = new AfterCompletionSteps(table.tasks(), queue,
+                GatewaySettings.copyResults(env) ? media.map(MediaStorage::store).orElse(null) : null,
+                WebhookSecretSources.from(env, secrets, table.clock()), (url, event) -> sender.get().deliver(url, event),
+                views, new AfterCompletionSteps.Schedules(AfterCompletionSteps.Schedules.DEFAULT.copyRetries(),
+                        AfterCompletionSteps.Schedules.DEFAULT.copyLimit(), GatewaySettings.webhookRetries(env)),
+                table.clock());
+        this.upstreams = GatewaySettings.upstreams(env, secrets, table.clock());
+        this.planner = new PollPlanner();
+        this.poller = new Poller(new Poller.Parts(table.tasks(), queue, upstreams, table.rateGate(), table.accountStates(), times,
+                planner, GatewaySettings.poller(env), GatewaySettings.prices(env),
+                media.<InputLinks>map(m -> m).orElse(InputLinks.NONE), media.<TaskObjects>map(m -> m).orElse(TaskObjects.NONE),
+                afterCompletion, table.clock()),
+                new CompletionWatcher.Setup(table.watchLeases(), GatewaySettings.watcher(env)));
         this.deadLetterQueueArn = env.required("DEAD_LETTER_QUEUE_ARN");
         this.workers = Executors.newFixedThreadPool(10, r -> {
             Thread t = new Thread(r, "poller-worker");
@@ -60,12 +120,35 @@ public final class SqsPollVideoTasksHandler implements RequestHandler<SQSEvent, 
         });
     }
 
+    private static <T> Supplier<T> memoized(Supplier<T> make) {
+        return new Supplier<>() {
+            private T value;
+
+            @Override
+            public synchronized T get() {
+                if (value == null) {
+                    value = make.get();
+                }
+                return value;
+            }
+        };
+    }
+
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
         List<SQSEvent.SQSMessage> records = event.getRecords() == null ? List.of() : event.getRecords();
+        String requestId = context == null ? null : context.getAwsRequestId();
+        LogContext.invocation(requestId);
         List<Future<?>> results = new ArrayList<>();
         for (SQSEvent.SQSMessage record : records) {
-            results.add(workers.submit(() -> handle(record)));
+            results.add(workers.submit(() -> {
+                LogContext.invocation(requestId);
+                try {
+                    return handle(record);
+                } finally {
+                    LogContext.invocation(null);
+                }
+            }));
         }
         List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
         for (int i = 0; i < records.size(); i++) {
@@ -75,8 +158,10 @@ public final class SqsPollVideoTasksHandler implements RequestHandler<SQSEvent, 
                 Throwable cause = e.getCause() != null ? e.getCause() : e;
                 LOG.error("message {} failed; SQS will retry it", records.get(i).getMessageId(), cause);
                 failures.add(new SQSBatchResponse.BatchItemFailure(records.get(i).getMessageId()));
+                Metrics.count(Metric.POLLER_MESSAGES_FAILED);
             }
         }
+        Metrics.current().flush();
         return new SQSBatchResponse(failures);
     }
 
@@ -93,11 +178,78 @@ public final class SqsPollVideoTasksHandler implements RequestHandler<SQSEvent, 
             }
             throw e;
         }
+        LogContext.task(message.taskId());
         if (deadLetter) {
+            Metrics.count(Metric.DEAD_LETTERS);
             poller.handleDeadLetter(message);
         } else {
             poller.handle(message);
         }
         return null;
+    }
+
+    /**
+     * Loads and runs, before a snapshot, what a batch goes through, writing nothing and calling no upstream: a batch
+     * through this handler whose one message names a task that cannot exist (read, found absent, dropped); the reads
+     * a fill and the sweep make; a state change, a slot claim and a message up to the wire (marshalled and signed,
+     * stopped before they are sent); the poll plans of the common requests (each a dynamic program); and the HTTP and
+     * TLS classes of the upstream calls, without a call.
+     */
+    public void prime() {
+        long started = System.nanoTime();
+        SQSEvent.SQSMessage message = new SQSEvent.SQSMessage();
+        message.setMessageId("priming");
+        message.setBody("{\"kind\":\"advance\",\"task_id\":\"" + PRIMING_ID + "\",\"version\":1}");
+        message.setEventSourceArn("priming");
+        SQSEvent batch = new SQSEvent();
+        batch.setRecords(List.of(message));
+        handleRequest(batch, null);
+
+        TaskStore store = table.tasks();
+        List<String> accounts = upstreams.all().stream().map(VideoUpstream::account).toList();
+        VideoRequestValidator validator = GatewaySettings.validator(new Env(java.util.Map.of()), false);
+        for (String pool : VideoModel.slotPools()) {
+            store.fairQueue(pool, 5);
+            store.fairShares(pool, List.of("priming"));
+            store.backlogHead(pool, "priming", 4);
+            store.slotsInUse(pool, accounts);
+            store.slotHolders(accounts.get(0), pool);
+        }
+        table.accountStates().read(accounts);
+        store.effectsDueBefore(0, 1);
+        for (String model : List.of("wan2.7-r2v", "wan2.7-i2v")) {
+            for (String size : List.of("720P", "1080P")) {
+                for (String seconds : List.of("5", "10")) {
+                    VideoSpec spec = validator.validate(Json.read("{\"model\":\"" + model + "\",\"prompt\":\"priming\","
+                            + "\"media\":[{\"type\":\"" + (model.endsWith("r2v") ? "reference_image" : "first_frame")
+                            + "\",\"url\":\"https://example.com/priming.png\"}],\"size\":\"" + size + "\",\"seconds\":\""
+                            + seconds + "\"}", JsonNode.class));
+                    planner.nextDelaySeconds(times.expected(spec), 0, 0);
+                }
+            }
+        }
+        long now = table.clock().millis();
+        VideoSpec spec = validator.validate(Json.read("{\"model\":\"wan2.7-r2v\",\"prompt\":\"priming\",\"media\":"
+                + "[{\"type\":\"reference_image\",\"url\":\"https://example.com/priming.png\"}]}", JsonNode.class));
+        VideoTask queued = VideoTask.queued(PRIMING_ID, "priming", spec, now);
+        VideoTask dispatching = queued.next().state(TaskState.DISPATCHING).account(accounts.get(0)).dispatchedMs(now).dueMs(now)
+                .attempts(0).build();
+        DryRun.run(() -> store.claim(queued, dispatching, 1, null));
+        DryRun.run(() -> store.transition(dispatching, dispatching.next().dueMs(now + 1000).build()));
+        DryRun.run(() -> queue.send(TaskMessage.advance(dispatching), 0));
+        // The DashScope client builds its HTTP client on first use; what that needs is loaded here, without a call.
+        DashScopeClient.loadTransport();
+        LogContext.invocation(null);
+        LOG.info("primed for a snapshot in {} ms", (System.nanoTime() - started) / 1_000_000);
+    }
+
+    @Override
+    public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
+        prime();
+    }
+
+    @Override
+    public void afterRestore(org.crac.Context<? extends Resource> context) {
+        AfterRestore.refresh();
     }
 }

@@ -17,6 +17,7 @@ import io.wanvideo.gateway.store.Admission;
 import io.wanvideo.gateway.store.ApiKeyStore;
 import io.wanvideo.gateway.store.dynamodb.DynamoApiKeyStore;
 import io.wanvideo.gateway.store.dynamodb.DynamoTaskStore;
+import io.wanvideo.gateway.testing.ApiDocument;
 import io.wanvideo.gateway.testing.LocalAws;
 import io.wanvideo.gateway.testing.Repository;
 import io.wanvideo.gateway.testing.Specs;
@@ -47,8 +48,11 @@ class ApiGatewayGetVideoHandlerTest {
         id = sample.getPathParameters().get("id");
     }
 
+    private static final ApiDocument DOCUMENT = ApiDocument.load();
+
     private JsonNode ok(APIGatewayV2HTTPEvent event) throws Exception {
         APIGatewayV2HTTPResponse response = handler.handleRequest(event, null);
+        DOCUMENT.check(event, response);
         assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(200);
         return Json.tree(response.getBody());
     }
@@ -138,6 +142,53 @@ class ApiGatewayGetVideoHandlerTest {
         assertThat(error(request("PUT", "/v1/videos/" + id, OWNER_KEY), 405).get("type").asText()).isEqualTo("invalid_request_error");
         assertThat(error(request("PATCH", "/v1/videos", OWNER_KEY), 405).get("code").asText()).isEqualTo("method_not_allowed");
         assertThat(error(request("GET", "/v2/anything", OWNER_KEY), 404).get("type").asText()).isEqualTo("not_found_error");
-        assertThat(error(request("GET", "/", null), 404).get("code").asText()).isEqualTo("not_found");
+        assertThat(error(request("GET", "/index.html", null), 404).get("code").asText()).isEqualTo("not_found");
+    }
+    @Test
+    void theListSampleListsTheCallersTasksNewestFirst() throws Exception {
+        store.create(VideoTask.queued(id, "tenant-example", Specs.r2v("older"), 1_000_000L), Admission.UNLIMITED);
+        String newer = "video_01kaexamp1e000000000000009";
+        store.create(VideoTask.queued(newer, "tenant-example", Specs.r2v("newer"), 2_000_000L), Admission.UNLIMITED);
+        store.create(VideoTask.queued("video_01kaexamp1e00000000000000a", "tenant-other", Specs.r2v("theirs"), 3_000_000L),
+                Admission.UNLIMITED);
+        JsonNode page = ok(EventLoader.loadApiGatewayHttpEvent(Repository.path("events/list-videos.json")));
+        assertThat(page.get("object").asText()).isEqualTo("list");
+        assertThat(page.get("data")).extracting(v -> v.get("id").asText()).containsExactly(newer, id);
+        assertThat(page.get("has_more").asBoolean()).isFalse();
+    }
+
+    @Test
+    void theContentSampleRedirectsToAFinishedVideoAndIs404Before() throws Exception {
+        APIGatewayV2HTTPEvent content = EventLoader.loadApiGatewayHttpEvent(Repository.path("events/get-video-content.json"));
+        VideoTask queued = VideoTask.queued(id, "tenant-example", Specs.r2v("a cat"), System.currentTimeMillis());
+        store.create(queued, Admission.UNLIMITED);
+        assertThat(error(content, 404).get("code").asText()).isEqualTo("video_not_ready");
+
+        long completed = System.currentTimeMillis();
+        store.transition(queued, queued.next().state(TaskState.COMPLETED).upstreamId("up").completedMs(completed)
+                .videoUrl("https://dashscope-result.oss/v.mp4").videoExpiresMs(completed + 86_400_000L)
+                .usage(new Usage(0, 5, 5, 0.75)).build());
+        APIGatewayV2HTTPResponse response = handler.handleRequest(content, null);
+        DOCUMENT.check(content, response);
+        assertThat(response.getStatusCode()).isEqualTo(302);
+        assertThat(response.getHeaders()).containsEntry("location", "https://dashscope-result.oss/v.mp4");
+    }
+
+    @Test
+    void theModelsSampleListsBothModels() throws Exception {
+        JsonNode models = ok(EventLoader.loadApiGatewayHttpEvent(Repository.path("events/list-models.json")));
+        assertThat(models.get("object").asText()).isEqualTo("list");
+        assertThat(models.get("data")).extracting(m -> m.get("id").asText()).containsExactlyInAnyOrder("wan2.7-r2v", "wan2.7-i2v", "wan2.7-i2v-2026-04-25");
+    }
+
+    @Test
+    void operationsWanDoesNotOfferStillNeedAKeyAndThenSayWhatToDoInstead() throws Exception {
+        for (String path : java.util.List.of("/v1/videos/" + id + "/remix", "/v1/videos/edits", "/v1/videos/extensions",
+                "/v1/videos/characters")) {
+            assertThat(error(request("POST", path, null), 401).get("code").asText()).as(path).isEqualTo("invalid_api_key");
+            JsonNode refusal = error(request("POST", path, OWNER_KEY), 400);
+            assertThat(refusal.get("code").asText()).as(path).isEqualTo("unsupported_operation");
+        }
+        assertThat(error(request("GET", "/v1/videos/characters/char_1", null), 401).get("code").asText()).isEqualTo("invalid_api_key");
     }
 }

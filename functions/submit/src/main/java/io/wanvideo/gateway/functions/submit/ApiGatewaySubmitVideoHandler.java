@@ -8,45 +8,155 @@ import io.wanvideo.gateway.api.ApiError;
 import io.wanvideo.gateway.api.ApiGatewayEndpoint;
 import io.wanvideo.gateway.api.ApiRequest;
 import io.wanvideo.gateway.api.ApiResponse;
+import io.wanvideo.gateway.api.ApiRouter;
+import io.wanvideo.gateway.api.ApiRoutes;
 import io.wanvideo.gateway.api.RequestBodies;
 import io.wanvideo.gateway.auth.Authenticator;
 import io.wanvideo.gateway.auth.Caller;
+import io.wanvideo.gateway.auth.ApiKeys;
+import io.wanvideo.gateway.config.AfterRestore;
+import io.wanvideo.gateway.config.DryRun;
 import io.wanvideo.gateway.config.Env;
 import io.wanvideo.gateway.config.GatewaySettings;
 import io.wanvideo.gateway.config.GatewayTable;
+import io.wanvideo.gateway.config.SecretReader;
 import io.wanvideo.gateway.config.SqsClients;
+import io.wanvideo.gateway.logging.LogContext;
+import io.wanvideo.gateway.metrics.Metrics;
+import io.wanvideo.gateway.metrics.emf.EmfMetrics;
+import io.wanvideo.gateway.model.VideoSpec;
+import io.wanvideo.gateway.model.VideoTask;
+import io.wanvideo.gateway.queue.TaskMessage;
+import io.wanvideo.gateway.queue.TaskQueue;
 import io.wanvideo.gateway.queue.sqs.SqsTaskQueue;
 import io.wanvideo.gateway.schedule.GenerationTimeModel;
+import io.wanvideo.gateway.service.DeleteVideo;
+import io.wanvideo.gateway.service.LookupVideo;
+import io.wanvideo.gateway.service.MediaStorage;
 import io.wanvideo.gateway.service.ResultLinks;
 import io.wanvideo.gateway.service.StoredInputs;
 import io.wanvideo.gateway.service.SubmitVideo;
+import io.wanvideo.gateway.service.TaskIds;
+import io.wanvideo.gateway.store.Admission;
+import io.wanvideo.gateway.service.TaskObjects;
 import io.wanvideo.gateway.service.VideoViews;
+import io.wanvideo.gateway.upstream.Upstreams;
+import io.wanvideo.gateway.validation.VideoRequestValidator;
 import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import io.wanvideo.gateway.upstream.dashscope.DashScopeClient;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.crac.Core;
+import org.crac.Resource;
 
-/** POST /v1/videos. Answers the task object, status queued, at once. */
-public final class ApiGatewaySubmitVideoHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+/**
+ * The API's writes: POST /v1/videos (answers the task object, status queued, at once) and DELETE /v1/videos/{id}
+ * (cancels, upstream too when the task is accepted there but not started, and removes).
+ *
+ * <p>Under SnapStart (README, "Cold start") it primes itself before the snapshot ({@link #prime}) and refreshes
+ * credentials, keys and seeds after each restore.
+ */
+public final class ApiGatewaySubmitVideoHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>,
+        Resource {
+    private static final Logger LOG = LogManager.getLogger(ApiGatewaySubmitVideoHandler.class);
+    /** A request as a client sends it, for priming: validated and marshalled, never stored. */
+    static final String PRIMING_BODY = "{\"model\":\"wan2.7-r2v\",\"prompt\":\"Image 1 waves\",\"media\":[{\"type\":"
+            + "\"reference_image\",\"url\":\"https://example.com/character.png\"}],\"size\":\"720P\",\"seconds\":\"5\"}";
+
     private final Authenticator authenticator;
     private final SubmitVideo submit;
+    private final DeleteVideo delete;
     private final int maxBodyBytes;
+    private final ApiRouter router;
+    /** METRICS_NAMESPACE: where this deployment's metrics go (README, "Metrics"). */
+    private final String metricsNamespace;
+    private final GatewayTable table;
+    private final TaskQueue queue;
+    private final VideoRequestValidator validator;
+    private final VideoViews views;
 
-    /** Lambda's constructor: clients are built once, here, during init. */
+    /** Lambda's constructor: clients are built once, here, during init; SnapStart's hooks are registered. */
     public ApiGatewaySubmitVideoHandler() {
         this(Env.system());
+        Metrics.install(new EmfMetrics(metricsNamespace));
+        Core.getGlobalContext().register(this);
     }
 
     public ApiGatewaySubmitVideoHandler(Env env) {
-        GatewayTable table = GatewayTable.connect(env, Clock.systemUTC());
+        this.table = GatewayTable.connect(env, Clock.systemUTC());
+        this.metricsNamespace = GatewaySettings.metricsNamespace(env);
         GenerationTimeModel times = GatewaySettings.generationTimes(env);
         this.authenticator = table.authenticator(env);
-        VideoViews views = new VideoViews(times, ResultLinks.NONE, GatewaySettings.resultRetention(env), table.clock());
-        this.submit = new SubmitVideo(GatewaySettings.validator(env, false), table.tasks(),
-                new SqsTaskQueue(SqsClients.create(env), env.required("QUEUE_URL")), StoredInputs.NONE, views, table.clock());
+        Optional<MediaStorage> media = GatewaySettings.mediaStorage(env);
+        this.views = new VideoViews(times, media.<ResultLinks>map(m -> m).orElse(ResultLinks.NONE),
+                GatewaySettings.resultRetention(env), table.clock());
+        this.queue = new SqsTaskQueue(SqsClients.create(env), env.required("QUEUE_URL"));
+        this.validator = GatewaySettings.validator(env, media.isPresent());
+        this.submit = new SubmitVideo(validator, table.tasks(), queue,
+                media.<StoredInputs>map(m -> m).orElse(StoredInputs.NONE), views, table.clock());
+        // The accounts are known at init; their keys are read only by a delete that must cancel upstream.
+        Upstreams upstreams = GatewaySettings.upstreams(env, new SecretReader(env), table.clock());
+        this.delete = new DeleteVideo(table.tasks(), queue, new LookupVideo(table.tasks(), views), () -> upstreams,
+                table.rateGate(), media.<TaskObjects>map(m -> m).orElse(TaskObjects.NONE), table.clock());
         this.maxBodyBytes = GatewaySettings.maxBodyBytes(env);
+        this.router = ApiRoutes.routerFor(ApiRoutes.SUBMIT, Map.of(
+                "POST /v1/videos", (request, path) -> create(request),
+                "DELETE /v1/videos/{id}", (request, path) -> ApiResponse.ok(
+                        delete.delete(authenticator.caller(request).tenant(), path.get("id")))));
     }
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        return ApiGatewayEndpoint.respond(event, this::create);
+        LogContext.invocation(context == null ? null : context.getAwsRequestId());
+        try {
+            return ApiGatewayEndpoint.respond(event, router::route);
+        } finally {
+            Metrics.current().flush();
+        }
+    }
+
+    /**
+     * Loads and runs, before a snapshot, what a create goes through, writing nothing and calling no upstream: a
+     * request through this handler whose key cannot exist (refused after its lookup, a read) and whose body could not
+     * be stored anyway (no model), then what follows a found key up to the wire (a valid body read and validated, the
+     * task and its transaction, the start message: each marshalled and signed, stopped before it is sent), and the
+     * answer written; and the HTTP and TLS classes of an upstream cancel, without a call.
+     */
+    public void prime() {
+        long started = System.nanoTime();
+        handleRequest(request("{\"prompt\":\"priming\"}"), null);
+        APIGatewayV2HTTPEvent request = request(PRIMING_BODY);
+        VideoSpec spec = validator.validate(RequestBodies.read(new ApiRequest(request), maxBodyBytes));
+        VideoTask task = VideoTask.queued(new TaskIds(table.clock()).next(), "priming", spec, table.clock().millis());
+        DryRun.run(() -> table.tasks().create(task, Admission.UNLIMITED));
+        DryRun.run(() -> queue.send(TaskMessage.advance(task), 0));
+        ApiGatewayEndpoint.respond(request, r -> ApiResponse.ok(views.of(task)));
+        // A delete that cancels upstream builds its client on first use; what it needs is loaded here.
+        DashScopeClient.loadTransport();
+        LogContext.invocation(null);
+        LOG.info("primed for a snapshot in {} ms", (System.nanoTime() - started) / 1_000_000);
+    }
+
+    private static APIGatewayV2HTTPEvent request(String body) {
+        return APIGatewayV2HTTPEvent.builder()
+                .withRouteKey("POST /v1/videos").withRawPath("/v1/videos")
+                .withHeaders(Map.of("authorization", "Bearer " + ApiKeys.PRIMING_KEY, "content-type", "application/json"))
+                .withBody(body)
+                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder().withHttp(
+                        APIGatewayV2HTTPEvent.RequestContext.Http.builder().withMethod("POST").withPath("/v1/videos").build()).build())
+                .build();
+    }
+
+    @Override
+    public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
+        prime();
+    }
+
+    @Override
+    public void afterRestore(org.crac.Context<? extends Resource> context) {
+        AfterRestore.refresh();
     }
 
     private ApiResponse create(ApiRequest request) {

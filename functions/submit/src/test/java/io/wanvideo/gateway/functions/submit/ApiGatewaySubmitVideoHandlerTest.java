@@ -10,16 +10,21 @@ import io.wanvideo.gateway.auth.ApiKeys;
 import io.wanvideo.gateway.config.Env;
 import io.wanvideo.gateway.json.Json;
 import io.wanvideo.gateway.queue.TaskMessage;
+import io.wanvideo.gateway.model.VideoTask;
+import io.wanvideo.gateway.store.Admission;
 import io.wanvideo.gateway.store.ApiKeyStore;
 import io.wanvideo.gateway.store.dynamodb.DynamoApiKeyStore;
 import io.wanvideo.gateway.model.MediaItem;
 import io.wanvideo.gateway.model.MediaType;
 import io.wanvideo.gateway.model.VideoSpec;
 import io.wanvideo.gateway.store.dynamodb.DynamoTaskStore;
+import io.wanvideo.gateway.testing.ApiDocument;
 import io.wanvideo.gateway.testing.FormBuilder;
 import io.wanvideo.gateway.testing.FormFixture;
 import io.wanvideo.gateway.testing.LocalAws;
 import io.wanvideo.gateway.testing.Repository;
+import io.wanvideo.gateway.testing.Specs;
+import io.wanvideo.gateway.testing.StoreInvariants;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -48,8 +53,13 @@ class ApiGatewaySubmitVideoHandlerTest {
         handler = new ApiGatewaySubmitVideoHandler(new Env(aws.environment(table, queues, Map.of())));
     }
 
+    private static final ApiDocument DOCUMENT = ApiDocument.load();
+
+    /** Every answer is also held to the OpenAPI document. */
     private APIGatewayV2HTTPResponse invoke(APIGatewayV2HTTPEvent event) {
-        return handler.handleRequest(event, null);
+        APIGatewayV2HTTPResponse response = handler.handleRequest(event, null);
+        DOCUMENT.check(event, response);
+        return response;
     }
 
     private static APIGatewayV2HTTPEvent event(String file) {
@@ -250,5 +260,143 @@ class ApiGatewaySubmitVideoHandlerTest {
             assertThat(response.getStatusCode()).as(body.length() > 60 ? body.substring(0, 60) : body).isBetween(400, 499);
         }
         assertThat(storedTasks()).isZero();
+    }
+    @Test
+    void theDeleteSampleRemovesAQueuedTaskAndGivesItsPlaceBack() throws Exception {
+        APIGatewayV2HTTPEvent delete = event("delete-video.json");
+        String id = delete.getPathParameters().get("id");
+        DynamoTaskStore store = new DynamoTaskStore(aws.dynamo(), table, Duration.ofDays(1));
+        VideoTask task = VideoTask.queued(id, "tenant-example", Specs.r2v("a cat"), 1_000L);
+        store.create(task, Admission.UNLIMITED);
+        assertThat(store.backlogHead(task.pool(), "tenant-example", 10)).hasSize(1);
+
+        APIGatewayV2HTTPResponse response = invoke(delete);
+        assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(200);
+        JsonNode body = Json.tree(response.getBody());
+        assertThat(body.get("id").asText()).isEqualTo(id);
+        assertThat(body.get("object").asText()).isEqualTo("video.deleted");
+        assertThat(body.get("deleted").asBoolean()).isTrue();
+        assertThat(store.find(id)).isEmpty();
+        assertThat(store.backlogHead(task.pool(), "tenant-example", 10)).isEmpty();
+
+        APIGatewayV2HTTPResponse again = invoke(event("delete-video.json"));
+        assertThat(again.getStatusCode()).isEqualTo(404);
+        assertThat(Json.tree(again.getBody()).at("/error/code").asText()).isEqualTo("not_found");
+    }
+
+    // ------------------------------------------------------------------ tenant limits (429)
+
+    /** A refusal for a tenant limit, as the client sees it. */
+    record Throttled(String limit, int retryAfterSeconds) {}
+
+    private APIGatewayV2HTTPResponse submitAs(String key, String file) {
+        APIGatewayV2HTTPEvent event = event(file);
+        Map<String, String> headers = new HashMap<>(event.getHeaders());
+        headers.put("authorization", "Bearer " + key);
+        event.setHeaders(headers);
+        return invoke(event);
+    }
+
+    private void accepted(String key, String file) {
+        APIGatewayV2HTTPResponse response = submitAs(key, file);
+        assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(200);
+    }
+
+    /** Which limit the 429 names (its message), and its Retry-After; the body is the API's error body. */
+    private Throttled throttled(String key, String file) throws Exception {
+        APIGatewayV2HTTPResponse response = submitAs(key, file);
+        assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(429);
+        JsonNode body = Json.tree(response.getBody());
+        assertThat(body.fieldNames()).toIterable().containsExactly("error");
+        JsonNode error = body.get("error");
+        assertThat(error.get("type").asText()).isEqualTo("rate_limit_error");
+        assertThat(error.get("code").asText()).isEqualTo("rate_limit_exceeded");
+        assertThat(error.get("param").isNull()).isTrue();
+        String message = error.get("message").asText();
+        String retryAfter = response.getHeaders().get("retry-after");
+        assertThat(retryAfter).as("Retry-After").isNotNull().matches("[0-9]+");
+        assertThat(message).contains("Retry after " + retryAfter + " s");
+        String limit = message.contains("waiting for this model") ? "waiting per model"
+                : message.contains("this minute") ? "submits per minute" : message;
+        return new Throttled(limit, Integer.parseInt(retryAfter));
+    }
+
+    /** Messages on the poll queue, all of them (each received once, then hidden for the test's length). */
+    private int messages() {
+        int count = 0;
+        for (List<Message> batch = queued(); !batch.isEmpty(); batch = queued()) {
+            count += batch.size();
+        }
+        return count;
+    }
+
+    private void keyWithLimits(String key, String tenant, Integer maxWaiting, Integer submitsPerMinute) {
+        new DynamoApiKeyStore(aws.dynamo(), table).put(ApiKeys.hash(key),
+                new ApiKeyStore.ApiKeyRecord(tenant, maxWaiting, submitsPerMinute, null, null));
+    }
+
+    /** The per-minute count is one item per calendar minute: a test that fills one must not straddle two. */
+    private static void awayFromTheTurnOfAMinute() throws InterruptedException {
+        long left = 60_000 - System.currentTimeMillis() % 60_000;
+        if (left < 15_000) {
+            Thread.sleep(left + 200);
+        }
+    }
+
+    @Test
+    void aTenantAtItsKeysWaitingLimitForAModelGets429AndNothingIsWritten() throws Exception {
+        awayFromTheTurnOfAMinute();
+        keyWithLimits("sk-limited", "limited", 2, 3);
+        accepted("sk-limited", "submit-r2v.json");
+        accepted("sk-limited", "submit-r2v.json");
+        assertThat(throttled("sk-limited", "submit-r2v.json")).isEqualTo(new Throttled("waiting per model", 30));
+        assertThat(storedTasks()).isEqualTo(2);
+        assertThat(messages()).isEqualTo(2);
+        // Waiting is counted per model (each model has its own slots upstream), and the refusal used none of the
+        // minute's three submits: the third goes through, the fourth meets the per-minute limit.
+        accepted("sk-limited", "submit-i2v.json");
+        assertThat(throttled("sk-limited", "submit-i2v.json").limit()).isEqualTo("submits per minute");
+        // Another tenant is not held up by this one's limits.
+        accepted(KEY, "submit-r2v.json");
+        assertThat(storedTasks()).isEqualTo(4);
+        assertThat(messages()).isEqualTo(2);
+        StoreInvariants.check(aws.dynamo(), table);
+    }
+
+    @Test
+    void aTenantAtItsKeysSubmitsPerMinuteGets429UntilTheMinuteTurnsAndNothingIsWritten() throws Exception {
+        awayFromTheTurnOfAMinute();
+        keyWithLimits("sk-limited", "limited", null, 2);
+        accepted("sk-limited", "submit-r2v.json");
+        accepted("sk-limited", "submit-i2v.json");
+        long secondsLeft = (60_000 - System.currentTimeMillis() % 60_000 + 999) / 1000;
+        Throttled refused = throttled("sk-limited", "submit-r2v.json");
+        assertThat(refused.limit()).isEqualTo("submits per minute");
+        assertThat(refused.retryAfterSeconds()).isBetween(1, (int) secondsLeft);
+        assertThat(storedTasks()).isEqualTo(2);
+        assertThat(messages()).isEqualTo(2);
+        StoreInvariants.check(aws.dynamo(), table);
+    }
+
+    @Test
+    void withoutLimitsOnItsKeyATenantHasTheDeploymentsDefaults() throws Exception {
+        awayFromTheTurnOfAMinute();
+        handler = new ApiGatewaySubmitVideoHandler(new Env(aws.environment(table, queues,
+                Map.of("TENANT_MAX_WAITING", "2", "TENANT_SUBMITS_PER_MINUTE", "3"))));
+        accepted(KEY, "submit-r2v.json");
+        accepted(KEY, "submit-r2v.json");
+        assertThat(throttled(KEY, "submit-r2v.json")).isEqualTo(new Throttled("waiting per model", 30));
+        accepted(KEY, "submit-i2v.json");
+        assertThat(throttled(KEY, "submit-i2v.json").limit()).isEqualTo("submits per minute");
+        assertThat(storedTasks()).isEqualTo(3);
+        assertThat(messages()).isEqualTo(3);
+        // A key's own limits win over the defaults, each on its own.
+        keyWithLimits("sk-generous", "generous", 4, null);
+        for (int i = 0; i < 3; i++) {
+            accepted("sk-generous", "submit-r2v.json");
+        }
+        assertThat(throttled("sk-generous", "submit-r2v.json").limit()).isEqualTo("submits per minute");
+        assertThat(storedTasks()).isEqualTo(6);
+        StoreInvariants.check(aws.dynamo(), table);
     }
 }
