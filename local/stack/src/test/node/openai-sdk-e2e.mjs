@@ -3,16 +3,21 @@
 // here against the OpenAPI document.
 //
 // Environment: BASE_URL (http://127.0.0.1:<port>/v1), API_KEY, FRAME_PNG (an image to upload), OUT (where to
-// write the record: {sdk_version, steps: [{name, ok, error}], exchanges: [{step, request, status, headers, body}]}).
+// write the record: {sdk_version, steps: [{name, ok, error}], exchanges: [{step, request, status, headers, body}]}),
+// WEBHOOK_API_KEY (another tenant's key, whose tasks ask for webhooks) and WEBHOOK_SECRET (the LOCAL_WEBHOOK_SECRET
+// the gateway signs with). The webhook steps run webhook-receiver.mjs, the receiver README.md shows.
 // Exits 1 when a step failed; every step runs even when an earlier one failed, and says which.
 import fs from 'node:fs';
 import assert from 'node:assert/strict';
 import OpenAI, { toFile, AuthenticationError, BadRequestError, ConflictError, NotFoundError } from 'openai';
 import { VERSION as SDK_VERSION } from 'openai/version';
+import { webhookReceiver } from './webhook-receiver.mjs';
 
-const { BASE_URL, API_KEY, FRAME_PNG, OUT } = process.env;
+const { BASE_URL, API_KEY, FRAME_PNG, OUT, WEBHOOK_API_KEY, WEBHOOK_SECRET } = process.env;
 // Node 18 (Debian 12's nodejs) has File only in node:buffer; the SDK's toFile needs it global, as Node 20 has it.
 globalThis.File ??= (await import('node:buffer')).File;
+// Likewise webhooks.unwrap needs the global crypto (WebCrypto), which Node 18 has only as node:crypto's webcrypto.
+globalThis.crypto ??= (await import('node:crypto')).webcrypto;
 
 const exchanges = [];
 const steps = [];
@@ -64,6 +69,29 @@ async function recordingFetch(url, init = {}) {
 
 // No retries: every call is exactly one exchange, and a 409 or 5xx shows as what it is.
 const client = new OpenAI({ apiKey: API_KEY, baseURL: BASE_URL, fetch: recordingFetch, maxRetries: 0, timeout: 30_000 });
+// The webhook tasks belong to another tenant, so that the listing steps below see only their own five tasks.
+const hooks = new OpenAI({ apiKey: WEBHOOK_API_KEY, baseURL: BASE_URL, fetch: recordingFetch, maxRetries: 0, timeout: 30_000 });
+
+// The receiver the gateway delivers to, on a free loopback port. verified: what it handed on, in order.
+// deliveries: every request the gateway made, by webhook-id, with its bytes and the receiver's answer (counted
+// before verification; the script's own re-posts carry x-e2e-resent and are left out).
+const verified = [];
+const deliveries = new Map();
+const receiver = webhookReceiver(WEBHOOK_SECRET, (event, webhookId) => {
+  verified.push({ event, webhookId });
+});
+receiver.on('request', (request, response) => {
+  if (request.headers['x-e2e-resent']) {
+    return;
+  }
+  const delivery = { headers: request.headers, chunks: [], status: null };
+  const id = request.headers['webhook-id'] ?? '(none)';
+  deliveries.set(id, [...(deliveries.get(id) ?? []), delivery]);
+  request.on('data', (chunk) => delivery.chunks.push(chunk));
+  response.on('finish', () => { delivery.status = response.statusCode; });
+});
+await new Promise((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+const webhookUrl = `http://127.0.0.1:${receiver.address().port}/wan-events`;
 
 async function step(name, body) {
   current = name;
@@ -90,10 +118,10 @@ async function refused(errorClass, call) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-async function until(id, predicate, what, seconds) {
+async function until(id, predicate, what, seconds, as = client) {
   const deadline = Date.now() + seconds * 1000;
   for (;;) {
-    const video = await client.videos.retrieve(id);
+    const video = await as.videos.retrieve(id);
     if (predicate(video)) {
       return video;
     }
@@ -103,6 +131,7 @@ async function until(id, predicate, what, seconds) {
 }
 
 const created = {};
+const hooked = {};
 
 await step('models.list', async () => {
   const ids = [];
@@ -125,6 +154,20 @@ await step('a wrong key is AuthenticationError', async () => {
   const stranger = new OpenAI({ apiKey: 'sk-not-a-key', baseURL: BASE_URL, fetch: recordingFetch, maxRetries: 0 });
   const e = await refused(AuthenticationError, () => stranger.videos.list());
   assert.equal(e.code, 'invalid_api_key');
+});
+
+// Created early: their events arrive while the steps below run, which then give a late second delivery time to show.
+await step('videos.create with webhook_url: one task to complete, one to fail upstream', async () => {
+  const media = [{ type: 'reference_image', url: 'https://example.com/waving.png' }];
+  const completing = await hooks.videos.create({ model: 'wan2.7-r2v', prompt: 'Image 1 waves', seconds: '2', size: '720P',
+    media, webhook_url: webhookUrl });
+  assert.equal(completing.status, 'queued');
+  hooked.completed = completing.id;
+  // The simulator's prompt directive: DashScope ends the task FAILED with this code (README, "Run it locally").
+  const failing = await hooks.videos.create({ model: 'wan2.7-r2v', prompt: 'sim:fail=DataInspectionFailed Image 1 waves',
+    seconds: '2', size: '720P', media, webhook_url: webhookUrl });
+  assert.equal(failing.status, 'queued');
+  hooked.failed = failing.id;
 });
 
 await step('videos.create r2v, Wan fields as extra body fields', async () => {
@@ -210,6 +253,71 @@ await step('retrieve until completed', async () => {
   }
 });
 
+/** The verified event about task id, if any. */
+const eventAbout = (id) => verified.find((v) => v.event?.data?.id === id);
+
+await step('webhooks: video.completed and video.failed arrive, each verified by webhooks.unwrap', async () => {
+  assert.ok(hooked.completed && hooked.failed, 'needs the two tasks created with webhook_url');
+  const deadline = Date.now() + 60_000;
+  while (!eventAbout(hooked.completed) || !eventAbout(hooked.failed)) {
+    const answered = [...deliveries.entries()].map(([id, ds]) => `${id}: ${ds.map((d) => d.status).join(',')}`);
+    assert.ok(Date.now() < deadline, `both events not verified within 60 s; deliveries (webhook-id: answers): `
+      + `${answered.join('; ') || 'none'}; verified: ${JSON.stringify(verified.map((v) => v.event.type))}`);
+    await sleep(100);
+  }
+  for (const [id, type, status] of [[hooked.completed, 'video.completed', 'completed'], [hooked.failed, 'video.failed', 'failed']]) {
+    const { event, webhookId } = eventAbout(id);
+    assert.equal(event.type, type);
+    assert.equal(event.object, 'event');
+    assert.equal(event.id, webhookId, 'the event id is the webhook-id header');
+    assert.ok(Number.isInteger(event.created_at), JSON.stringify(event));
+    assert.equal(event.data.id, id);
+    assert.equal(event.data.object, 'video');
+    assert.equal(event.data.status, status);
+  }
+  assert.ok(eventAbout(hooked.completed).event.data.video_url, 'the completed event carries video_url');
+  assert.equal(eventAbout(hooked.failed).event.data.error.code, 'DataInspectionFailed');
+  assert.equal(verified.length, 2, `only the two events: ${JSON.stringify(verified.map((v) => v.webhookId))}`);
+});
+
+await step('webhooks: a tampered body or signature fails webhooks.unwrap (400); the same bytes unchanged verify', async () => {
+  const { webhookId } = eventAbout(hooked.completed) ?? assert.fail('needs the video.completed event');
+  const delivered = deliveries.get(webhookId)[0];
+  const body = Buffer.concat(delivered.chunks).toString('utf8');
+  const headers = { 'content-type': 'application/json', 'x-e2e-resent': 'yes' };
+  for (const name of ['webhook-id', 'webhook-timestamp', 'webhook-signature']) {
+    headers[name] = delivered.headers[name];
+  }
+  const tampered = body.replace('"status":"completed"', '"status":"failed"');
+  assert.notEqual(tampered, body);
+  // One base64 character of the signature changed: still well-formed, no longer the HMAC of these bytes.
+  const signature = headers['webhook-signature'];
+  const forged = signature.replace(/^v1,(.)/, (_, first) => `v1,${first === 'A' ? 'B' : 'A'}`);
+  assert.notEqual(forged, signature);
+  const before = verified.length;
+  for (const [what, request] of [['tampered body', { headers, body: tampered }],
+    ['tampered signature', { headers: { ...headers, 'webhook-signature': forged }, body }]]) {
+    const refusal = await fetch(webhookUrl, { method: 'POST', ...request });
+    assert.equal(refusal.status, 400, what);
+    assert.match(await refusal.text(), /signature/, what);
+    assert.equal(verified.length, before, `the event with a ${what} was handed on`);
+  }
+  // Within the five minutes unwrap allows, a replay verifies: hence de-duplication by webhook-id.
+  const replay = await fetch(webhookUrl, { method: 'POST', headers, body });
+  assert.equal(replay.status, 200, await replay.text());
+  assert.equal(verified.length, before + 1);
+  assert.equal(verified.at(-1).webhookId, webhookId);
+});
+
+await step('webhooks: retrieve shows each delivered on the first attempt', async () => {
+  for (const id of [hooked.completed, hooked.failed]) {
+    assert.ok(id, 'needs the two tasks created with webhook_url');
+    // The delivery is recorded on the task just after the receiver's 200.
+    const video = await until(id, (v) => v.webhook && v.webhook.status !== 'pending', 'past webhook pending', 30, hooks);
+    assert.deepEqual(video.webhook, { status: 'delivered', attempts: 1, last_http_status: 200 });
+  }
+});
+
 await step('videos.list pages with limit and after', async () => {
   const ids = Object.values(created);
   assert.equal(ids.length, 5, 'needs the five tasks created above');
@@ -275,6 +383,16 @@ await step('the OpenAPI document is served', async () => {
   const document = await client.get('/openapi.json');
   assert.equal(document.openapi, '3.0.3');
   assert.ok(document.paths['/v1/videos']);
+});
+
+// Last, so that a second delivery of an acknowledged event has had the whole run to show.
+await step('webhooks: no acknowledged event was delivered twice', async () => {
+  const counts = Object.fromEntries([...deliveries.entries()].map(([id, ds]) => [id, ds.map((d) => d.status)]));
+  assert.deepEqual(Object.keys(counts).sort(), [eventAbout(hooked.completed)?.webhookId, eventAbout(hooked.failed)?.webhookId].sort(),
+    `deliveries by webhook-id: ${JSON.stringify(counts)}`);
+  for (const [id, answers] of Object.entries(counts)) {
+    assert.deepEqual(answers, [200], `deliveries of ${id}, the receiver's answers`);
+  }
 });
 
 fs.writeFileSync(OUT, JSON.stringify({ sdk_version: SDK_VERSION, steps, exchanges }, null, 1));

@@ -19,6 +19,7 @@ import io.wanvideo.gateway.queue.TaskMessage;
 import io.wanvideo.gateway.store.ApiKeyStore;
 import io.wanvideo.gateway.store.dynamodb.DynamoApiKeyStore;
 import io.wanvideo.gateway.store.dynamodb.TaskTable;
+import io.wanvideo.gateway.webhook.WebhookSecret;
 import io.wanvideo.local.embedded.LocalDynamoDb;
 import io.wanvideo.local.embedded.LocalS3;
 import io.wanvideo.local.embedded.LocalSqs;
@@ -67,6 +68,7 @@ public final class LocalGateway implements AutoCloseable {
     private S3Client s3;
     private String queueUrl;
     private Map<String, String> functionEnv;
+    private boolean webhookSecretGenerated;
 
     private LocalGateway(LocalOptions options) {
         this.options = options;
@@ -181,6 +183,12 @@ public final class LocalGateway implements AutoCloseable {
             functionEnv.put("DASHSCOPE_API_KEY", options.dashScopeApiKey());
         }
         functionEnv.putAll(options.functionEnvironment());
+        if (!functionEnv.containsKey(LocalOptions.WEBHOOK_SECRET) && !externalDynamo && !externalSqs && !externalS3) {
+            // All embedded, so no Secrets Manager to hold tenants' secrets: one made now signs every tenant's events,
+            // and the banner shows it for the receiver (set LOCAL_WEBHOOK_SECRET to keep one across starts).
+            functionEnv.put(LocalOptions.WEBHOOK_SECRET, WebhookSecret.generate().value());
+            webhookSecretGenerated = true;
+        }
 
         Env fnEnv = new Env(functionEnv);
         var submit = new ApiGatewaySubmitVideoHandler(fnEnv);
@@ -396,6 +404,12 @@ public final class LocalGateway implements AutoCloseable {
         out.append(String.format("  Objects    %s%n", s3Server == null ? "external S3, bucket " + functionEnv.get("MEDIA_BUCKET")
                 : "S3Proxy at " + s3Server.endpoint() + ", bucket " + functionEnv.get("MEDIA_BUCKET") + (options.dataDir() == null
                         ? ", in memory" : ", kept in " + options.dataDir().resolve("s3").toAbsolutePath())));
+        String webhookSecret = functionEnv.get(LocalOptions.WEBHOOK_SECRET);
+        out.append(String.format("  Webhooks   %s%n", webhookSecret == null
+                ? "signed with each tenant's secret in Secrets Manager (" + functionEnv.getOrDefault("WEBHOOK_SECRET_PREFIX",
+                        "wan-gateway/webhooks/") + "<tenant>)"
+                : webhookSecretGenerated ? "signed with " + webhookSecret + "   (new each start; set LOCAL_WEBHOOK_SECRET to keep one)"
+                : "signed with LOCAL_WEBHOOK_SECRET"));
         out.append("Press Ctrl-C to stop.");
         System.out.println(out);
     }

@@ -1,6 +1,7 @@
 package io.wanvideo.local;
 
 import io.wanvideo.dashscope.simulator.SimulatorSettings;
+import io.wanvideo.gateway.webhook.WebhookSecret;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -44,13 +45,21 @@ public record LocalOptions(
 
     public static final String DEVELOPMENT_KEY = "sk-local-dev-key";
     public static final String DEVELOPMENT_TENANT = "local";
+    /** Signs every tenant's webhook events on this stack (README, "Receiving webhooks"). */
+    public static final String WEBHOOK_SECRET = "LOCAL_WEBHOOK_SECRET";
 
-    /** Variables passed through to the functions, as template.yaml sets them. */
-    private static final List<String> FUNCTION_SETTINGS = List.of("SLOTS_PER_MODEL", "CREATES_PER_SECOND", "QUERIES_PER_SECOND",
-            "TASK_TIMEOUT_MINUTES", "TASK_RETENTION_DAYS", "MAX_BODY_BYTES", "API_KEY_CACHE_SECONDS",
-            "EXPECTED_GENERATION_SECONDS", "GENERATION_TIME_SIGMA", "COMPLETION_WATCHER");
+    /**
+     * Variables passed through to the functions, as template.yaml sets them; and LOCAL_WEBHOOK_SECRET, which
+     * signs every tenant's webhooks here where a deployment reads each tenant's from Secrets Manager.
+     */
+    static final List<String> FUNCTION_SETTINGS = List.of("SLOTS_PER_MODEL", "CREATES_PER_SECOND", "QUERIES_PER_SECOND",
+            "TASK_TIMEOUT_MINUTES", "QUEUE_TIMEOUT_HOURS", "DISPATCH_TIMEOUT_MINUTES", "TASK_RETENTION_DAYS", "MAX_BODY_BYTES",
+            "API_KEY_CACHE_SECONDS", "EXPECTED_GENERATION_SECONDS", "GENERATION_TIME_SIGMA", "WEBHOOK_RETRY_SECONDS",
+            "WEBHOOK_SECRET_PREFIX", WEBHOOK_SECRET, "RESULT_COPY", "RESULT_LINK_SECONDS", "RESULT_RETENTION_DAYS",
+            "INPUT_LINK_MINUTES", "TENANT_MAX_WAITING", "TENANT_SUBMITS_PER_MINUTE", "PRICE_TABLE", "DASHSCOPE_ACCOUNTS",
+            "DASHSCOPE_KEY_MAX_AGE_SECONDS", "COMPLETION_WATCHER", "LOG_LEVEL");
     /** Variables that replace an embedded service with an external one. */
-    private static final List<String> AWS_SETTINGS = List.of("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB",
+    static final List<String> AWS_SETTINGS = List.of("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB",
             "AWS_ENDPOINT_URL_SQS", "AWS_ENDPOINT_URL_S3", "AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
             "AWS_SESSION_TOKEN", "AWS_PROFILE", "TABLE_NAME", "QUEUE_URL", "DEAD_LETTER_QUEUE_URL", "MEDIA_BUCKET");
 
@@ -80,6 +89,14 @@ public record LocalOptions(
         }
         Map<String, String> functionEnv = new LinkedHashMap<>();
         FUNCTION_SETTINGS.forEach(name -> copy(env, name, functionEnv));
+        if (functionEnv.containsKey(WEBHOOK_SECRET)) {
+            try {
+                new WebhookSecret(functionEnv.get(WEBHOOK_SECRET));
+            } catch (IllegalArgumentException e) {
+                // Said at start, rather than as a failed delivery of every event later.
+                throw new UsageException(WEBHOOK_SECRET + ": " + e.getMessage());
+            }
+        }
         Map<String, String> aws = new LinkedHashMap<>();
         AWS_SETTINGS.forEach(name -> copy(env, name, aws));
         SimulatorSettings sim = SimulatorSettings.fromEnvironment(env);
@@ -140,8 +157,8 @@ public record LocalOptions(
             usage: ./run-local [--data DIR] [--port PORT]
               --data DIR   keep tasks and stored objects in DIR across restarts (or DATA_DIR); default: in memory
               --port PORT  API port on 127.0.0.1 (or PORT); default 3000, simulator on PORT+1 (or SIM_PORT)
-            environment: LOCAL_API_KEYS, DASHSCOPE_API_KEY, DASHSCOPE_BASE_URL, SIM_PENDING_SECONDS, SIM_RUN_SECONDS,
-                         AWS_ENDPOINT_URL (LocalStack), TABLE_NAME + QUEUE_URL + DEAD_LETTER_QUEUE_URL + MEDIA_BUCKET
+            environment: LOCAL_API_KEYS, LOCAL_WEBHOOK_SECRET, DASHSCOPE_API_KEY, DASHSCOPE_BASE_URL,
+                         SIM_PENDING_SECONDS, SIM_RUN_SECONDS, AWS_ENDPOINT_URL (LocalStack), TABLE_NAME + QUEUE_URL + DEAD_LETTER_QUEUE_URL + MEDIA_BUCKET
                          (real AWS);
                          see README.md, "Run it locally".""";
 

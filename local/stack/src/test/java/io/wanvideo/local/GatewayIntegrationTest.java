@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.wanvideo.dashscope.simulator.SimulatorSettings;
 import io.wanvideo.gateway.json.Json;
+import io.wanvideo.gateway.webhook.WebhookSecret;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -186,5 +187,7 @@ class GatewayIntegrationTest {
         assertThat(env).containsKeys("TABLE_NAME", "QUEUE_URL", "DEAD_LETTER_QUEUE_ARN", "DASHSCOPE_BASE_URL",
                 "EXPECTED_GENERATION_SECONDS");
         assertThat(URI.create(env.get("DASHSCOPE_BASE_URL")).getPort()).isEqualTo(gateway.simulator().port());
+        // Without LOCAL_WEBHOOK_SECRET the all-embedded stack makes one: there is no Secrets Manager to read.
+        assertThat(new WebhookSecret(env.get("LOCAL_WEBHOOK_SECRET")).key()).hasSize(32);
     }
 }

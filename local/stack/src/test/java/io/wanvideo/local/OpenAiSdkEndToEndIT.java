@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.wanvideo.gateway.json.Json;
 import io.wanvideo.gateway.testing.ApiDocument;
 import io.wanvideo.gateway.testing.Repository;
+import io.wanvideo.gateway.webhook.WebhookSecret;
 import io.wanvideo.local.embedded.LoopbackPorts;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,6 +37,11 @@ import org.junit.jupiter.api.Test;
  * error classes, the Idempotency-Key replay; see openai-sdk-e2e.mjs. Every HTTP response the SDK received is
  * then held to the OpenAPI document ({@link ApiDocument}).
  *
+ * <p>Webhooks too: the script runs webhook-receiver.mjs (the receiver README.md shows, word for word) on a free
+ * loopback port, submits one task that completes and one the simulator fails, each with {@code webhook_url}, and
+ * verifies every delivery with the SDK's {@code client.webhooks.unwrap} and the LOCAL_WEBHOOK_SECRET given to
+ * ./run-local here.
+ *
  * <p>The SDK is installed with {@code npm ci} from the npm registry into target/openai-sdk. Without Node.js and
  * npm on the PATH the test is skipped (.ci/run installs them).
  */
@@ -43,6 +49,10 @@ class OpenAiSdkEndToEndIT {
     private static final Path NODE_SOURCES = Path.of(Repository.path("local/stack/src/test/node"));
     private static final Path WORK = Path.of(Repository.path("local/stack/target/openai-sdk"));
     private static final String SCRIPT = "openai-sdk-e2e.mjs";
+    private static final String RECEIVER = "webhook-receiver.mjs";
+    /** The tenant whose tasks ask for webhooks; the development key's tenant keeps the listing steps' tasks. */
+    private static final String WEBHOOK_TENANT_KEY = "sk-e2e-webhooks";
+    private static final WebhookSecret WEBHOOK_SECRET = WebhookSecret.generate();
 
     /** What the script must have exercised: method, the document's path template, status. */
     private static final Set<String> EXPECTED = Set.of(
@@ -73,7 +83,9 @@ class OpenAiSdkEndToEndIT {
         Process npm = install();
         int port = LoopbackPorts.free();
         stack = LocalStackEndToEndIT.launch(Map.of("PORT", Integer.toString(port), "SIM_PORT",
-                Integer.toString(LoopbackPorts.free()), "SIM_RUN_SECONDS", "2"));
+                Integer.toString(LoopbackPorts.free()), "SIM_RUN_SECONDS", "2",
+                "LOCAL_API_KEYS", LocalOptions.DEVELOPMENT_TENANT + ":" + LocalOptions.DEVELOPMENT_KEY + ",webhooks:" + WEBHOOK_TENANT_KEY,
+                "LOCAL_WEBHOOK_SECRET", WEBHOOK_SECRET.value()));
         LocalStackEndToEndIT.awaitLine(stack, stackOutput, "Press Ctrl-C to stop.", Duration.ofSeconds(90));
         baseUrl = "http://127.0.0.1:" + port + "/v1";
         if (npm != null) {
@@ -102,7 +114,7 @@ class OpenAiSdkEndToEndIT {
         Path installedLock = WORK.resolve("package-lock.json");
         boolean installed = Files.exists(installedLock) && java.util.Arrays.equals(lock, Files.readAllBytes(installedLock))
                 && Files.exists(WORK.resolve("node_modules/openai/package.json"));
-        for (String file : List.of("package.json", "package-lock.json", SCRIPT)) {
+        for (String file : List.of("package.json", "package-lock.json", SCRIPT, RECEIVER)) {
             Files.copy(NODE_SOURCES.resolve(file), WORK.resolve(file), StandardCopyOption.REPLACE_EXISTING);
         }
         try (InputStream png = OpenAiSdkEndToEndIT.class.getResourceAsStream("/forms/frame.png")) {
@@ -125,7 +137,8 @@ class OpenAiSdkEndToEndIT {
         Files.deleteIfExists(record);
         ProcessBuilder builder = new ProcessBuilder("node", SCRIPT).directory(WORK.toFile()).redirectErrorStream(true);
         builder.environment().putAll(Map.of("BASE_URL", baseUrl, "API_KEY", LocalOptions.DEVELOPMENT_KEY,
-                "FRAME_PNG", WORK.resolve("frame.png").toString(), "OUT", record.toString()));
+                "FRAME_PNG", WORK.resolve("frame.png").toString(), "OUT", record.toString(),
+                "WEBHOOK_API_KEY", WEBHOOK_TENANT_KEY, "WEBHOOK_SECRET", WEBHOOK_SECRET.value()));
         Process node = builder.start();
         List<String> output = new CopyOnWriteArrayList<>();
         Thread pump = new Thread(() -> node.inputReader(StandardCharsets.UTF_8).lines().forEach(output::add));
@@ -137,6 +150,12 @@ class OpenAiSdkEndToEndIT {
         pump.join(5_000);
         String printed = String.join("\n", output);
         System.out.println(printed);
+        if (!finished || node.exitValue() != 0) {
+            // What the gateway said meanwhile (a delivery's failure, a stack trace) is usually the reason.
+            List<String> said = List.copyOf(stackOutput);
+            System.out.println("./run-local printed (last 200 lines):\n"
+                    + String.join("\n", said.subList(Math.max(0, said.size() - 200), said.size())));
+        }
         assertThat(finished).as("the SDK script did not finish within 3 minutes:\n%s", printed).isTrue();
         assertThat(record).as("the SDK script wrote no record (exit %d):\n%s", node.exitValue(), printed).exists();
 
@@ -189,6 +208,15 @@ class OpenAiSdkEndToEndIT {
             }
         }
         softly.assertAll();
+    }
+
+    /** README.md's receiver is the one the script runs, so the code a reader copies is the code tested here. */
+    @Test
+    void theReadmeShowsTheWebhookReceiverTheScriptRuns() throws IOException {
+        String receiver = Files.readString(NODE_SOURCES.resolve(RECEIVER));
+        String readme = Files.readString(Repository.root().resolve("README.md"));
+        assertThat(readme).as("README.md quotes %s whole, in a js block", RECEIVER).contains("```js\n" + receiver + "```\n");
+        assertThat(readme).as("README.md names the openai version tested").contains("`openai` " + pinnedVersion());
     }
 
     /** The headers the SDK saw (Node joins repeated ones with ", "), as the document's checker takes them. */

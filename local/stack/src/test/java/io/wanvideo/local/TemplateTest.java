@@ -42,6 +42,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
@@ -298,6 +299,48 @@ class TemplateTest {
             unread.removeAll(env.namesRead());
             unread.removeAll(FOR_THE_RUNTIME);
             assertThat(unread).as("%s: set by the template but never read", function).isEmpty();
+        });
+    }
+
+    /**
+     * What the local stack sets itself (its embedded resources, the simulator and what follows from it), and what
+     * names where a deployment keeps its secrets or its metrics, which have no meaning on one machine.
+     */
+    private static final Set<String> SET_BY_THE_LOCAL_STACK = Set.of("TABLE_NAME", "QUEUE_URL", "DEAD_LETTER_QUEUE_ARN",
+            "MEDIA_BUCKET", "LOCAL_NETWORK_TARGETS", "DASHSCOPE_BASE_URL", "DASHSCOPE_API_KEY", "EXPECTED_GENERATION_SECONDS",
+            "GENERATION_TIME_SIGMA", "DASHSCOPE_API_KEY_SECRET_ARN", "DASHSCOPE_API_KEY_PARAMETER",
+            "DASHSCOPE_ACCOUNTS_SECRET_ARN", "DASHSCOPE_ACCOUNTS_PARAMETER", "METRICS_NAMESPACE", "AWS_CONTAINER_CREDENTIALS_FULL_URI");
+
+    /**
+     * cfn-lint (with the SAM translator it brings) reads the template as CloudFormation will: resource types and
+     * properties, intrinsic functions, the Serverless transform. The machine has it; where it does not (it comes from
+     * PyPI, which CI cannot reach), the check is counted as skipped, saying why.
+     */
+    @Test
+    void cfnLintFindsNothingInTheTemplate() throws Exception {
+        Process lint;
+        try {
+            lint = new ProcessBuilder("cfn-lint", "--format", "parseable", "--", "template.yaml")
+                    .directory(Repository.root().toFile()).redirectErrorStream(true).start();
+        } catch (java.io.IOException notInstalled) {
+            Assumptions.abort("cfn-lint is not on the PATH (" + notInstalled.getMessage() + ")");
+            return;
+        }
+        String output = new String(lint.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(lint.waitFor(2, java.util.concurrent.TimeUnit.MINUTES)).as("cfn-lint finished").isTrue();
+        assertThat(output).as("cfn-lint's findings").isEmpty();
+        assertThat(lint.exitValue()).as("cfn-lint's exit code").isZero();
+    }
+
+    @Test
+    void everySettingAFunctionReadsCanBeGivenToTheLocalStack() {
+        Set<String> passed = new TreeSet<>(LocalOptions.FUNCTION_SETTINGS);
+        passed.addAll(LocalOptions.AWS_SETTINGS);
+        passed.addAll(SET_BY_THE_LOCAL_STACK);
+        envs.forEach((function, env) -> {
+            Set<String> read = new TreeSet<>(env.namesRead());
+            read.removeIf(name -> name.startsWith("AWS_ENDPOINT_URL_") || passed.contains(name));
+            assertThat(read).as("%s reads these, but ./run-local never passes them on", function).isEmpty();
         });
     }
 

@@ -18,6 +18,9 @@ public interface AfterCompletion {
         public void run(String taskId, String step) {
             log.warn("task {}: no {} step is configured here; dropped", taskId, step);
         }
+
+        @Override
+        public void abandon(String taskId, String step, String reason) {}
     };
 
     /** Whether completed videos are copied into the gateway's storage. */
@@ -25,4 +28,10 @@ public interface AfterCompletion {
 
     /** Runs one step ({@link TaskFinisher#COPY_RESULT}, {@link TaskFinisher#DELIVER_WEBHOOK}) of a finished task. */
     void run(String taskId, String step);
+
+    /**
+     * Gives a step up for good, recording it as failed with the reason: its message kept failing the poller (it was
+     * dead-lettered), so running it again would only fail again, and the sweep would re-send it without end.
+     */
+    void abandon(String taskId, String step, String reason);
 }

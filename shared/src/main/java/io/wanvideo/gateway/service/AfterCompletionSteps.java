@@ -52,7 +52,10 @@ public final class AfterCompletionSteps implements AfterCompletion {
      * @param webhookRetries delays before each delivery attempt; given up after the last
      */
     public record Schedules(List<Integer> copyRetries, Duration copyLimit, List<Integer> webhookRetries) {
-        public static final Schedules DEFAULT = new Schedules(List.of(0, 10, 60, 300, 1800, 7200), Duration.ofMinutes(5),
+        // One copy must end well inside the poller function's 60 s timeout (template.yaml): a copy cut off by
+        // Lambda is no recorded attempt, only a redelivery after the visibility timeout. 40 s moves a 1080P video
+        // (tens of MB) many times over; a copy that needs longer fails, is retried, and the upstream URL is served.
+        public static final Schedules DEFAULT = new Schedules(List.of(0, 10, 60, 300, 1800, 7200), Duration.ofSeconds(40),
                 List.of(0, 5, 300, 1800, 7200, 18000, 36000, 36000));
     }
 
@@ -92,6 +95,38 @@ public final class AfterCompletionSteps implements AfterCompletion {
         switch (step) {
             case TaskFinisher.COPY_RESULT -> copy(task);
             case TaskFinisher.DELIVER_WEBHOOK -> deliver(task);
+            default -> LOG.warn("task {}: unknown after-completion step {}", taskId, step);
+        }
+    }
+
+    @Override
+    public void abandon(String taskId, String step, String reason) {
+        VideoTask task = store.find(taskId).orElse(null);
+        if (task == null || !task.state().terminal()) {
+            return;
+        }
+        switch (step) {
+            case TaskFinisher.COPY_RESULT -> {
+                VideoTask written = record(task, t -> t.result() != null && t.result().isPending()
+                        ? t.next().result(new ResultCopy(ResultCopy.FAILED, null, t.result().attempts(), null, reason)).build()
+                        : null);
+                if (written != null) {
+                    Metrics.count(Metric.RESULT_COPIES, "failed");
+                    LOG.error("task {}: video copy given up ({}); clients get the upstream URL until it expires", taskId,
+                            reason);
+                }
+            }
+            case TaskFinisher.DELIVER_WEBHOOK -> {
+                VideoTask written = record(task, t -> {
+                    WebhookDelivery w = t.webhook();
+                    return w != null && w.isPending() ? t.next().webhook(new WebhookDelivery(w.url(), w.eventId(), w.type(),
+                            WebhookDelivery.FAILED, w.attempts(), w.lastHttpStatus(), null)).build() : null;
+                });
+                if (written != null) {
+                    Metrics.count(Metric.WEBHOOK_DELIVERIES, "failed");
+                    LOG.error("task {}: {} delivery given up ({})", taskId, task.webhook().type(), reason);
+                }
+            }
             default -> LOG.warn("task {}: unknown after-completion step {}", taskId, step);
         }
     }

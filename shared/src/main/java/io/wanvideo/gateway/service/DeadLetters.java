@@ -28,28 +28,41 @@ public final class DeadLetters {
     private final TaskFinisher finisher;
     private final RunningPolls polls;
     private final Dispatcher dispatcher;
+    private final AfterCompletion afterCompletion;
 
     public DeadLetters(TaskStore store, TaskQueue queue, Upstreams upstreams, TaskFinisher finisher, RunningPolls polls,
-            Dispatcher dispatcher) {
+            Dispatcher dispatcher, AfterCompletion afterCompletion) {
         this.store = store;
         this.queue = queue;
         this.upstreams = upstreams;
         this.finisher = finisher;
         this.polls = polls;
         this.dispatcher = dispatcher;
+        this.afterCompletion = afterCompletion;
     }
 
     public void handle(TaskMessage message) {
+        if (TaskMessage.EFFECT.equals(message.kind()) && message.taskId() != null && message.effect() != null) {
+            // A step after the task's end that kept failing: given up, so the sweep does not re-send it forever.
+            afterCompletion.abandon(message.taskId(), message.effect(), "its message failed the poller 5 times");
+            return;
+        }
         if (!TaskMessage.ADVANCE.equals(message.kind()) || message.taskId() == null) {
             LOG.warn("dead-lettered {} message ignored", message.kind());
             return;
         }
         VideoTask task = store.find(message.taskId()).orElse(null);
-        if (task == null || task.state().terminal()) {
+        if (task == null) {
+            return;
+        }
+        if (task.state().terminal()) {
+            if (message.upstreamId() != null) {
+                dispatcher.createdAfterTheEnd(task, message.upstreamId());
+            }
             return;
         }
         boolean current = task.state() == TaskState.QUEUED || message.version() == null
-                || message.version() == task.version();
+                || message.version() == task.version() || Dispatcher.isCreationOf(task, message);
         if (!current) {
             return;
         }

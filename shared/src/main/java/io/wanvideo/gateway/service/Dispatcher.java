@@ -2,6 +2,7 @@ package io.wanvideo.gateway.service;
 
 import io.wanvideo.gateway.metrics.Metrics;
 import io.wanvideo.gateway.metrics.Metric;
+import io.wanvideo.gateway.model.TaskError;
 import io.wanvideo.gateway.model.TaskErrors;
 import io.wanvideo.gateway.model.TaskState;
 import io.wanvideo.gateway.model.UpstreamState;
@@ -173,6 +174,41 @@ public final class Dispatcher {
             case UNCERTAIN -> finisher.finish(submitting, finisher.failed(submitting, TaskErrors.UPSTREAM_SUBMIT_UNCERTAIN,
                     "The create call got no answer (" + e.getMessage() + "); it was not resubmitted, to avoid running "
                             + "and billing it twice. Submit the request again."));
+        }
+    }
+
+    /**
+     * Whether the message carries the answer of this task's create (an upstream id the RUNNING record could not take
+     * at once). It is honoured whatever version it names: a SUBMITTING task has one create in flight at most, and
+     * the sweep may have touched the task meanwhile; dropping it as stale would forget a task DashScope runs and bills.
+     */
+    static boolean isCreationOf(VideoTask task, TaskMessage message) {
+        return message.upstreamId() != null && task.state() == TaskState.SUBMITTING;
+    }
+
+    /**
+     * A create's answer that arrived after its task was already ended (failed as uncertain by the sweep or a dead
+     * letter while the answer waited in its message). The upstream task exists and is billed: its id goes on the
+     * record, and the error says so, so that the client and the operator can find it.
+     */
+    void createdAfterTheEnd(VideoTask task, String upstreamId) {
+        if (task.upstreamId() != null) {
+            return;
+        }
+        LOG.error("task {} had already ended ({}) when its creation upstream as {} on account {} became known; the id "
+                + "is recorded on the task", task.id(), task.error() == null ? task.state() : task.error().code(),
+                upstreamId, task.account());
+        VideoTask.Builder next = task.next().upstreamId(upstreamId);
+        if (task.error() != null && TaskErrors.UPSTREAM_SUBMIT_UNCERTAIN.equals(task.error().code())) {
+            next.error(new TaskError(TaskErrors.UPSTREAM_SUBMIT_UNCERTAIN, "The gateway could not record in time that "
+                    + "the upstream accepted this task (as " + upstreamId + "); it was not resubmitted. Its result is "
+                    + "not collected: submit the request again."));
+        }
+        try {
+            store.transition(task, next.build());
+        } catch (StaleTaskException e) {
+            store.find(task.id()).filter(t -> t.upstreamId() == null && t.state().terminal())
+                    .ifPresent(t -> createdAfterTheEnd(t, upstreamId));
         }
     }
 

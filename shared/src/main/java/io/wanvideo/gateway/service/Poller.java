@@ -55,7 +55,7 @@ public final class Poller {
                 p.clock());
         this.advancer = new TaskAdvancer(p.store(), p.queue(), scheduler, dispatcher, polls, p.clock());
         this.sweeper = new Sweeper(p.store(), p.queue(), p.upstreams(), finisher, health, p.accounts(), p.settings(), p.clock());
-        this.deadLetters = new DeadLetters(p.store(), p.queue(), p.upstreams(), finisher, polls, dispatcher);
+        this.deadLetters = new DeadLetters(p.store(), p.queue(), p.upstreams(), finisher, polls, dispatcher, p.afterCompletion());
         this.afterCompletion = p.afterCompletion();
     }
 

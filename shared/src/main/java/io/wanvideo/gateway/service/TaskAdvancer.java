@@ -50,13 +50,16 @@ public final class TaskAdvancer {
             return;
         }
         if (task.state().terminal()) {
+            if (message.upstreamId() != null) {
+                dispatcher.createdAfterTheEnd(task, message.upstreamId());
+            }
             return;
         }
         if (task.state() == TaskState.QUEUED) {
             scheduler.fill(task.pool(), task);
             return;
         }
-        if (message.version() != null && message.version() != task.version()) {
+        if (message.version() != null && message.version() != task.version() && !Dispatcher.isCreationOf(task, message)) {
             LOG.debug("stale message for task {} (version {}, now {}); dropped", task.id(), message.version(),
                     task.version());
             return;

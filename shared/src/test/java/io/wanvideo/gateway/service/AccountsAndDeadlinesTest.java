@@ -9,12 +9,14 @@ import io.wanvideo.gateway.model.TaskState;
 import io.wanvideo.gateway.model.VideoTask;
 import io.wanvideo.gateway.queue.TaskMessage;
 import io.wanvideo.gateway.store.AccountStates;
+import io.wanvideo.gateway.testing.Crashes;
 import io.wanvideo.gateway.testing.GatewayHarness;
 import io.wanvideo.gateway.testing.StoreInvariants;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -163,6 +165,58 @@ class AccountsAndDeadlinesTest {
         assertThat(gateway.task(id).state()).isEqualTo(TaskState.RUNNING);
         gateway.pumpUntil(() -> ended(id), WAIT);
         assertThat(gateway.task(id).state()).isEqualTo(TaskState.COMPLETED);
+        assertThat(gateway.sim.stats().get("create_calls").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void aCreationRecordedThroughItsMessageIsKeptEvenIfTheTaskWasTouchedMeanwhile() throws Exception {
+        // The RUNNING record fails every in-place retry; meanwhile something else (the sweep re-enqueueing an overdue
+        // task) moves the task's version on, so the message carrying the upstream id names an older version.
+        AtomicInteger refusals = new AtomicInteger();
+        gateway = GatewayHarness.setup(SimulatorSettings.defaults().withTiming(0, 1, 1))
+                .crashing(real -> new Crashes.Delegating(real) {
+                    @Override
+                    public VideoTask transition(VideoTask current, VideoTask next) {
+                        if (next.state() == TaskState.RUNNING && refusals.getAndIncrement() < 5) {
+                            if (refusals.get() == 1) {
+                                real.transition(current, current.next().build());
+                            }
+                            throw new IllegalStateException("store unavailable");
+                        }
+                        return real.transition(current, next);
+                    }
+                }, q -> q).start();
+        String id = gateway.submit("t", r2v("recorded late"));
+        gateway.pumpUntil(() -> ended(id), WAIT);
+        VideoTask task = gateway.task(id);
+        assertThat(task.state()).as(String.valueOf(task.error())).isEqualTo(TaskState.COMPLETED);
+        assertThat(task.upstreamId()).isNotNull();
+        assertThat(gateway.sim.stats().get("create_calls").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void aCreationLearnedAfterTheTaskFailedAsUncertainIsRecordedOnIt() throws Exception {
+        // The RUNNING record fails, and so does the message that would carry the upstream id: the sweep fails the
+        // task as uncertain. When the id turns up after all (the message redelivered late), it goes on the record.
+        AtomicReference<TaskMessage> lost = new AtomicReference<>();
+        gateway = GatewayHarness.setup(SimulatorSettings.defaults().withTiming(0, 1, 1))
+                .crashing(Crashes.beforeTransition((current, next) -> next.state() == TaskState.RUNNING, 5), q -> (message, delay) -> {
+                            if (message.upstreamId() != null && lost.compareAndSet(null, message)) {
+                                throw new IllegalStateException("queue unavailable");
+                            }
+                            q.send(message, delay);
+                        }).start();
+        String id = gateway.submit("t", r2v("learned late"));
+        gateway.pumpUntil(() -> ended(id), WAIT);
+        assertThat(gateway.task(id).error().code()).isEqualTo(TaskErrors.UPSTREAM_SUBMIT_UNCERTAIN);
+        assertThat(gateway.task(id).upstreamId()).isNull();
+        assertThat(lost.get()).isNotNull();
+
+        gateway.poller.handle(lost.get());
+        VideoTask task = gateway.task(id);
+        assertThat(task.state()).isEqualTo(TaskState.FAILED);
+        assertThat(task.upstreamId()).isEqualTo(lost.get().upstreamId());
+        assertThat(task.error().message()).contains(lost.get().upstreamId());
         assertThat(gateway.sim.stats().get("create_calls").asInt()).isEqualTo(1);
     }
 }

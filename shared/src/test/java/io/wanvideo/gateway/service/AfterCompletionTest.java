@@ -166,6 +166,24 @@ class AfterCompletionTest {
     }
 
     @Test
+    void aCopyWhoseMessageIsDeadLetteredIsGivenUpRatherThanResentForever() throws Exception {
+        // The first copy fails and the next is an hour away: the step is pending when its message dies.
+        gateway = GatewayHarness.setup(FAST).storage(List.of(0, 3600)).start();
+        gateway.sim.inject(Fault.error("video", 1, 500, "InternalError"));
+        String id = gateway.submit("t", r2v("copy dead-lettered", ""));
+        gateway.pumpUntil(() -> ended(id) && gateway.task(id).result().attempts() == 1, WAIT);
+        VideoTask pending = gateway.task(id);
+        assertThat(pending.result().isPending()).isTrue();
+        gateway.poller.handleDeadLetter(TaskMessage.effect(pending, TaskFinisher.COPY_RESULT));
+        VideoTask task = gateway.task(id);
+        assertThat(task.state()).isEqualTo(TaskState.COMPLETED);
+        assertThat(task.result().status()).isEqualTo(ResultCopy.FAILED);
+        assertThat(task.result().error()).contains("failed the poller");
+        // Nothing is left for the sweep to re-send, and the client keeps the upstream URL.
+        assertThat(gateway.lookup.find("t", id).videoUrl()).isEqualTo(task.videoUrl());
+    }
+
+    @Test
     void aThreeMegabyteInlineImageReachesTheUpstreamByteForByteAndTheTaskStaysSmall() throws Exception {
         gateway = GatewayHarness.setup(FAST).storage(List.of(0)).start();
         byte[] image = threeMegabytePng();
@@ -311,12 +329,16 @@ class AfterCompletionTest {
     void aCrashRightAfterATaskEndsStillDeliversItsEvent() throws Exception {
         String url = receiver(200);
         // The process dies between recording the end and queueing the delivery: the sweep finds the pending event.
+        AtomicInteger effectSends = new AtomicInteger();
         gateway = GatewayHarness.setup(FAST).webhooks(WebhookSecret.generate(), List.of(0, 1))
-                .crashing(s -> s, Crashes.beforeSend(m -> TaskMessage.EFFECT.equals(m.kind()), 1)).start();
+                .crashing(s -> s, Crashes.beforeSend(m -> TaskMessage.EFFECT.equals(m.kind()) && effectSends.incrementAndGet() > 0, 1))
+                .start();
         String id = gateway.submit("t", r2v("crash after end", ",\"webhook_url\":\"" + url + "\""));
         gateway.pumpUntil(() -> ended(id), WAIT);
         gateway.pumpUntil(() -> !gateway.task(id).webhook().isPending(), WAIT);
         assertThat(gateway.task(id).webhook().status()).isEqualTo(WebhookDelivery.DELIVERED);
         assertThat(receivedHeaders).hasSize(1);
+        // The first send crashed; a poll message seen again drops an ended task, so the one after it was the sweep's.
+        assertThat(effectSends).as("delivery messages sent (the first one crashed)").hasValueGreaterThanOrEqualTo(2);
     }
 }
