@@ -7,6 +7,7 @@ import io.wanvideo.gateway.schedule.FixedGenerationTime;
 import io.wanvideo.gateway.schedule.GenerationTimeModel;
 import io.wanvideo.gateway.schedule.LogNormal;
 import io.wanvideo.gateway.service.PollerSettings;
+import io.wanvideo.gateway.service.WatchSettings;
 import io.wanvideo.gateway.upstream.Upstreams;
 import io.wanvideo.gateway.upstream.dashscope.DashScopeClient;
 import io.wanvideo.gateway.validation.VideoRequestValidator;
@@ -163,5 +164,10 @@ public final class GatewaySettings {
     /** API_KEY_CACHE_SECONDS (60): how long an instance trusts a key it has looked up. */
     public static Duration apiKeyCache(Env env) {
         return Duration.ofSeconds(env.integer("API_KEY_CACHE_SECONDS", 60));
+    }
+
+    /** COMPLETION_WATCHER (true): notice finished tasks by listing each account's tasks (README, "Completion watcher"). */
+    public static WatchSettings watcher(Env env) {
+        return WatchSettings.DEFAULT.enabled(env.flag("COMPLETION_WATCHER", true));
     }
 }

@@ -5,10 +5,12 @@ import io.wanvideo.gateway.store.AccountStates;
 import io.wanvideo.gateway.store.ApiKeyStore;
 import io.wanvideo.gateway.store.RateGate;
 import io.wanvideo.gateway.store.TaskStore;
+import io.wanvideo.gateway.store.WatchLeases;
 import io.wanvideo.gateway.store.dynamodb.DynamoAccountStates;
 import io.wanvideo.gateway.store.dynamodb.DynamoApiKeyStore;
 import io.wanvideo.gateway.store.dynamodb.DynamoRateGate;
 import io.wanvideo.gateway.store.dynamodb.DynamoTaskStore;
+import io.wanvideo.gateway.store.dynamodb.DynamoWatchLeases;
 import java.time.Clock;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -33,5 +35,9 @@ public record GatewayTable(DynamoDbClient client, String name, TaskStore tasks, 
 
     public AccountStates accountStates() {
         return new DynamoAccountStates(client, name);
+    }
+
+    public WatchLeases watchLeases() {
+        return new DynamoWatchLeases(client, name);
     }
 }

@@ -26,7 +26,12 @@ public enum Metric {
     WEBHOOK_DELIVERIES("WebhookDeliveries", Unit.COUNT, "Outcome"),
     /** Poll-queue messages the poller reported as failed (SQS retries them, then dead-letters them). */
     POLLER_MESSAGES_FAILED("PollerMessagesFailed", Unit.COUNT),
-    DEAD_LETTERS("DeadLetters", Unit.COUNT);
+    DEAD_LETTERS("DeadLetters", Unit.COUNT),
+    /**
+     * An account's completion watcher stood aside (README, "Completion watcher"): its listing answered in a shape not
+     * understood, or kept failing, or kept leaving out running tasks; its tasks are polled on the normal plan meanwhile.
+     */
+    COMPLETION_WATCHER_OFF("CompletionWatcherOff", Unit.COUNT, "Account", "Reason");
 
     public enum Unit {
         COUNT, MILLISECONDS, SECONDS

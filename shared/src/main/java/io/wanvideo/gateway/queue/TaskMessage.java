@@ -17,6 +17,10 @@ import io.wanvideo.gateway.model.VideoTask;
  * that starts backlog tasks, re-enqueues orphans, enforces deadlines and probes paused accounts. {@code recover}
  * is a sweep that treats every slot holder as orphaned at once: for a fresh, empty queue in front of a table that
  * outlived the old one (the local stack restarted with its data).
+ *
+ * <p>{@code watch} is one turn of an upstream account's completion watcher (service.CompletionWatcher): it names the
+ * account, the chain's lease owner and, in {@code version}, the lease version it was sent for, so that a duplicate
+ * finds the lease moved on and is dropped, as an advance finds its task moved on.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TaskMessage(
@@ -25,15 +29,22 @@ public record TaskMessage(
         @JsonProperty("version") Long version,
         @JsonProperty("upstream_id") String upstreamId,
         @JsonProperty("pool") String pool,
-        @JsonProperty("effect") String effect) {
+        @JsonProperty("effect") String effect,
+        @JsonProperty("account") String account,
+        @JsonProperty("lease") String lease) {
     public static final String ADVANCE = "advance";
     public static final String FILL = "fill";
     public static final String EFFECT = "effect";
     public static final String SWEEP = "sweep";
     public static final String RECOVER = "recover";
+    public static final String WATCH = "watch";
 
     public TaskMessage(String kind, String taskId, Long version) {
         this(kind, taskId, version, null, null, null);
+    }
+
+    public TaskMessage(String kind, String taskId, Long version, String upstreamId, String pool, String effect) {
+        this(kind, taskId, version, upstreamId, pool, effect, null, null);
     }
 
     public static TaskMessage advance(VideoTask task) {
@@ -59,5 +70,10 @@ public record TaskMessage(
 
     public static TaskMessage recover() {
         return new TaskMessage(RECOVER, null, null);
+    }
+
+    /** A turn of the completion watcher of {@code account}, for version {@code leaseVersion} of the lease {@code owner} holds. */
+    public static TaskMessage watch(String account, String owner, long leaseVersion) {
+        return new TaskMessage(WATCH, null, leaseVersion, null, null, null, account, owner);
     }
 }

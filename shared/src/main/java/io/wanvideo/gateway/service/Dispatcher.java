@@ -12,7 +12,7 @@ import io.wanvideo.gateway.queue.TaskMessage;
 import io.wanvideo.gateway.queue.TaskQueue;
 import io.wanvideo.gateway.schedule.GenerationTimeModel;
 import io.wanvideo.gateway.schedule.Jitter;
-import io.wanvideo.gateway.schedule.PollPlanner;
+import io.wanvideo.gateway.schedule.LogNormal;
 import io.wanvideo.gateway.store.RateGate;
 import io.wanvideo.gateway.store.StaleTaskException;
 import io.wanvideo.gateway.store.TaskStore;
@@ -48,12 +48,12 @@ public final class Dispatcher {
     private final AccountHealth health;
     private final InputLinks inputs;
     private final GenerationTimeModel times;
-    private final PollPlanner planner;
+    private final PollPlans plans;
     private final PollerSettings settings;
     private final Clock clock;
 
     public Dispatcher(TaskStore store, TaskQueue queue, Upstreams upstreams, RateGate rates, TaskFinisher finisher,
-            AccountHealth health, InputLinks inputs, GenerationTimeModel times, PollPlanner planner,
+            AccountHealth health, InputLinks inputs, GenerationTimeModel times, PollPlans plans,
             PollerSettings settings, Clock clock) {
         this.store = store;
         this.queue = queue;
@@ -63,7 +63,7 @@ public final class Dispatcher {
         this.health = health;
         this.inputs = inputs;
         this.times = times;
-        this.planner = planner;
+        this.plans = plans;
         this.settings = settings;
         this.clock = clock;
     }
@@ -113,7 +113,8 @@ public final class Dispatcher {
     /** The create was accepted: record RUNNING, retrying in place; failing that, keep the id in a message. */
     private void record(VideoTask submitting, String upstreamId) {
         long accepted = clock.millis();
-        int delay = planner.nextDelaySeconds(times.expected(submitting.spec()), 0, 0);
+        LogNormal expected = times.expected(submitting.spec());
+        int delay = plans.nextDelaySeconds(submitting, expected, 0, 0);
         VideoTask running = submitting.next().state(TaskState.RUNNING).upstreamId(upstreamId).submittedMs(accepted)
                 .runOriginMs(accepted).upstreamState(UpstreamState.WAITING).attempts(0)
                 .dueMs(accepted + delay * 1000L).build();
@@ -124,6 +125,7 @@ public final class Dispatcher {
                 LOG.info("task {} created upstream as {} on account {} ({} ms after submission); first poll in {} s",
                         submitting.id(), upstreamId, submitting.account(), accepted - submitting.createdMs(), delay);
                 queue.send(TaskMessage.advance(running), delay);
+                plans.running(running, expected);
                 return;
             } catch (StaleTaskException e) {
                 LOG.warn("task {} moved on while its creation as {} was being recorded", submitting.id(), upstreamId);

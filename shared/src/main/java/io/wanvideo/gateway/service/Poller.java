@@ -27,6 +27,7 @@ public final class Poller {
     private final Sweeper sweeper;
     private final DeadLetters deadLetters;
     private final AfterCompletion afterCompletion;
+    private final CompletionWatcher watcher;
 
     /** What the poller is built from. */
     public record Parts(TaskStore store, TaskQueue queue, Upstreams upstreams, RateGate rates, AccountStates accounts,
@@ -34,14 +35,23 @@ public final class Poller {
             InputLinks inputs, TaskObjects objects, AfterCompletion afterCompletion, Clock clock) {}
 
     public Poller(Parts p) {
+        this(p, CompletionWatcher.Setup.OFF);
+    }
+
+    /** @param watching how accounts' finished tasks are noticed by listing (README, "Completion watcher") */
+    public Poller(Parts p, CompletionWatcher.Setup watching) {
         this.scheduler = new SlotScheduler(p.store(), p.queue(), p.upstreams(), p.accounts(), p.clock());
         this.finisher = new TaskFinisher(p.store(), p.queue(), scheduler, p.prices(), p.afterCompletion().copiesResults(),
                 p.objects(), p.settings(), p.clock());
         this.health = new AccountHealth(p.accounts(), p.upstreams(), p.rates(), p.settings(), p.clock());
+        WatchedAccounts watched = new WatchedAccounts(watching, p.upstreams(), p.queue(), p.clock());
+        PollPlans plans = new PollPlans(p.planner(), watched);
         Dispatcher dispatcher = new Dispatcher(p.store(), p.queue(), p.upstreams(), p.rates(), finisher, health, p.inputs(),
-                p.times(), p.planner(), p.settings(), p.clock());
+                p.times(), plans, p.settings(), p.clock());
         RunningPolls polls = new RunningPolls(p.store(), p.queue(), p.upstreams(), p.rates(), finisher, health, p.times(),
-                p.planner(), p.clock());
+                plans, p.clock());
+        this.watcher = new CompletionWatcher(p.store(), p.queue(), p.upstreams(), p.rates(), polls, health, p.times(), watched,
+                p.clock());
         this.advancer = new TaskAdvancer(p.store(), p.queue(), scheduler, dispatcher, polls, p.clock());
         this.sweeper = new Sweeper(p.store(), p.queue(), p.upstreams(), finisher, health, p.accounts(), p.settings(), p.clock());
         this.deadLetters = new DeadLetters(p.store(), p.queue(), p.upstreams(), finisher, polls, dispatcher, p.afterCompletion());
@@ -54,8 +64,15 @@ public final class Poller {
             case TaskMessage.ADVANCE -> advancer.advance(message);
             case TaskMessage.FILL -> scheduler.fill(message.pool(), null);
             case TaskMessage.EFFECT -> afterCompletion.run(message.taskId(), message.effect());
-            case TaskMessage.SWEEP -> sweeper.sweep();
-            case TaskMessage.RECOVER -> sweeper.recover();
+            case TaskMessage.SWEEP -> {
+                sweeper.sweep();
+                watcher.sweep();
+            }
+            case TaskMessage.RECOVER -> {
+                sweeper.recover();
+                watcher.sweep();
+            }
+            case TaskMessage.WATCH -> watcher.watch(message);
             default -> LOG.warn("message of unknown kind {} dropped", message.kind());
         }
     }
@@ -87,5 +104,9 @@ public final class Poller {
 
     public DeadLetters deadLetters() {
         return deadLetters;
+    }
+
+    public CompletionWatcher watcher() {
+        return watcher;
     }
 }

@@ -9,7 +9,6 @@ import io.wanvideo.gateway.model.VideoTask;
 import io.wanvideo.gateway.queue.TaskMessage;
 import io.wanvideo.gateway.queue.TaskQueue;
 import io.wanvideo.gateway.schedule.GenerationTimeModel;
-import io.wanvideo.gateway.schedule.PollPlanner;
 import io.wanvideo.gateway.store.RateGate;
 import io.wanvideo.gateway.store.StaleTaskException;
 import io.wanvideo.gateway.store.TaskStore;
@@ -37,11 +36,11 @@ public final class RunningPolls {
     private final TaskFinisher finisher;
     private final AccountHealth health;
     private final GenerationTimeModel times;
-    private final PollPlanner planner;
+    private final PollPlans plans;
     private final Clock clock;
 
     public RunningPolls(TaskStore store, TaskQueue queue, Upstreams upstreams, RateGate rates, TaskFinisher finisher,
-            AccountHealth health, GenerationTimeModel times, PollPlanner planner, Clock clock) {
+            AccountHealth health, GenerationTimeModel times, PollPlans plans, Clock clock) {
         this.store = store;
         this.queue = queue;
         this.upstreams = upstreams;
@@ -49,7 +48,7 @@ public final class RunningPolls {
         this.finisher = finisher;
         this.health = health;
         this.times = times;
-        this.planner = planner;
+        this.plans = plans;
         this.clock = clock;
     }
 
@@ -117,12 +116,17 @@ public final class RunningPolls {
         int shown = VideoObject.progress(task, now, times);
         long origin = view.state() == UpstreamState.WAITING ? now : task.runOriginMs();
         int polls = task.polls() + 1;
-        int delay = planner.nextDelaySeconds(times.expected(task.spec()), (now - origin) / 1000.0, polls);
+        int delay = plans.nextDelaySeconds(task, times.expected(task.spec()), (now - origin) / 1000.0, polls);
         if (view.state() == UpstreamState.UNRECOGNISED) {
             LOG.warn("task {}: unrecognised upstream status {}", task.id(), view.rawStatus());
         }
         reschedule(task, task.next().upstreamState(view.state()).runOriginMs(origin).polls(polls).attempts(0)
                 .progressFloor(shown), delay);
+    }
+
+    /** Moves the task's next poll to {@code delaySeconds} from now (its account's watcher stood aside). */
+    void pollAgainIn(VideoTask task, int delaySeconds) {
+        reschedule(task, task.next(), delaySeconds);
     }
 
     private void reschedule(VideoTask current, VideoTask.Builder change, int delaySeconds) {

@@ -1,5 +1,7 @@
 package io.wanvideo.gateway.store;
 
+import io.wanvideo.gateway.model.TaskState;
+import io.wanvideo.gateway.model.VideoModel;
 import io.wanvideo.gateway.model.VideoTask;
 import java.util.Collection;
 import java.util.List;
@@ -62,6 +64,17 @@ public interface TaskStore {
 
     /** Ids of every task holding a slot of an account in a pool. Eventually consistent. */
     List<String> slotHolders(String account, String pool);
+
+    /**
+     * Every task running upstream on an account (created there, its end not yet recorded), oldest submission first, as
+     * much of each as watching it upstream needs. Eventually consistent. This default reads each slot holder; a store
+     * that indexes running tasks answers in one query.
+     */
+    default List<RunningTask> runningOn(String account) {
+        return VideoModel.slotPools().stream().flatMap(pool -> slotHolders(account, pool).stream()).map(this::find)
+                .flatMap(Optional::stream).filter(t -> t.state() == TaskState.RUNNING && t.upstreamId() != null)
+                .map(RunningTask::of).sorted(java.util.Comparator.comparingLong(RunningTask::submittedMs)).toList();
+    }
 
     /** Strongly consistent counts of the slots taken in a pool, per account asked about. */
     SlotCounts slotsInUse(String pool, Collection<String> accounts);

@@ -21,7 +21,12 @@ public final class UpstreamException extends RuntimeException {
         /** The provider does not know the task. */
         NOT_FOUND,
         /** A cancel of a task that has already started. */
-        NOT_CANCELLABLE
+        NOT_CANCELLABLE,
+        /**
+         * The provider answered in a shape this client does not understand (its API changed, or something else
+         * answered in its place). Asking again will not help until the client is updated.
+         */
+        UNRECOGNISED_ANSWER
     }
 
     private final Kind kind;

@@ -1,6 +1,7 @@
 package io.wanvideo.gateway.upstream;
 
 import io.wanvideo.gateway.model.VideoSpec;
+import java.time.Instant;
 
 /**
  * The narrow seam to one account of a video-generation provider. Everything the provider says comes back in
@@ -32,4 +33,26 @@ public interface VideoUpstream {
 
     /** The gate queries (and probes and cancels) pass through. */
     CallGate queryGate();
+
+    /** Whether the provider can list an account's tasks ({@link #listTasks}); without it, tasks are only polled. */
+    default boolean listsTasks() {
+        return false;
+    }
+
+    /**
+     * One page of the account's tasks that the provider dates within [since, until], in every state: one call
+     * answers for every task the account runs. The window must cover the tasks' creation (however the provider
+     * dates them) and be at most a day long.
+     *
+     * @param page from 1
+     * @throws UpstreamException {@link UpstreamException.Kind#UNRECOGNISED_ANSWER} when the answer is not understood
+     */
+    default TaskListing listTasks(Instant since, Instant until, int page) {
+        throw new UnsupportedOperationException(account() + " cannot list its tasks");
+    }
+
+    /** The gate listings pass through. */
+    default CallGate listGate() {
+        return queryGate();
+    }
 }

@@ -8,6 +8,8 @@ import io.wanvideo.gateway.model.VideoSpec;
 import io.wanvideo.gateway.schedule.DashScopeTimeTable;
 import io.wanvideo.gateway.schedule.LogNormal;
 import io.wanvideo.gateway.schedule.PollPlanner;
+import io.wanvideo.gateway.service.WatchSettings;
+import io.wanvideo.gateway.upstream.AccountLimits;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -39,6 +41,10 @@ import java.util.function.DoubleFunction;
  * as many tasks as the main sample. Besides the three policies, the gateway as it was before the overrun fix
  * (past its plan's horizon, the 60-second cap outright), the gateway with its back-off capped at 30 s instead of
  * 60 s (what the cap costs these tasks), and hindsight knowing that the tasks are late.
+ *
+ * <p>And the completion watcher on the main sample, simulated on one account as it runs tasks: each model's tasks
+ * queue for its 5 slots, the watcher lists at the production cadence and each task keeps its sparse safety-net
+ * polls ({@link WatcherSimulation}); queries per task count listing pages, result queries and safety polls.
  * Run: {@code ./bench poll-policy [tasks] [seed]}.
  */
 public final class PollPolicyBenchmark {
@@ -86,12 +92,96 @@ public final class PollPolicyBenchmark {
         System.out.printf("(%.1f s)%n", (System.nanoTime() - t0) / 1e9);
 
         t0 = System.nanoTime();
+        watcherCase(tasks, fixed, gateway);
+        System.out.printf("(%.1f s)%n", (System.nanoTime() - t0) / 1e9);
+
+        t0 = System.nanoTime();
         System.out.printf("Late tasks: true time uniform in 2-4x the expected median, %d tasks each%n", n);
         lateCase("DashScope table, sigma 0.4 (seed " + (seed + 1) + ")",
                 late(tasks.stream().map(Task::baseSeconds).toList(), seed + 1), SIGMA);
         lateCase("simulator default, 5 s, sigma 0.2 (seed " + (seed + 2) + ")",
                 late(Collections.nCopies(n, SIMULATOR_SECONDS), seed + 2), SIMULATOR_SIGMA);
         System.out.printf("(%.1f s)%n", (System.nanoTime() - t0) / 1e9);
+    }
+
+    /**
+     * The completion watcher on the same tasks, run as an account runs them: each model's tasks queue for its 5
+     * slots (i2v and r2v, one pool each). Measured while both pools are busy (the account at its concurrency) and over
+     * the whole workload, whose second part is the r2v pool alone once the shorter i2v tasks have all run; each time
+     * with the production cadence, and with the delay weight that spends as many queries per task as the planner.
+     */
+    private static void watcherCase(List<Task> tasks, Outcome fixed, Outcome gateway) {
+        WatchSettings settings = WatchSettings.DEFAULT;
+        List<WatcherSimulation.Job> jobs = new ArrayList<>();
+        for (int i = 0; i < tasks.size(); i++) {
+            Task t = tasks.get(i);
+            // sample() makes even tasks i2v and odd ones r2v.
+            jobs.add(new WatcherSimulation.Job(i % 2, new LogNormal(t.baseSeconds(), SIGMA), t.generationSeconds()));
+        }
+        int slots = AccountLimits.DASHSCOPE.slotsPerPool();
+        PollPlanner safetyNet = new PollPlanner(settings.safetyNet());
+        WatcherSimulation.Run run = WatcherSimulation.run(jobs, 2, slots, settings.cadence(AccountLimits.DASHSCOPE), safetyNet, settings);
+        List<Task> busy = run.busyTasks().stream().map(tasks::get).toList();
+        Outcome fixedBusy = evaluate(busy, t -> fixedSchedule(15));
+        Outcome gatewayBusy = evaluate(busy, t -> plannerSchedule(new PollPlanner(), t.baseSeconds()));
+        Tuned sameBusy = atQueries(jobs, slots, safetyNet, settings, run.whileBusy(), gatewayBusy.queriesPerTask(), true);
+        Tuned sameWhole = atQueries(jobs, slots, safetyNet, settings, run.whole(), gateway.queriesPerTask(), false);
+
+        double[] meanTime = new double[2];
+        int[] count = new int[2];
+        jobs.forEach(j -> {
+            meanTime[j.pool()] += j.generationSeconds();
+            count[j.pool()]++;
+        });
+        double rate = slots * (count[0] / meanTime[0] + count[1] / meanTime[1]);
+        System.out.printf("Completion watcher: one account, %d running per model (each model's tasks queue for its slots), "
+                + "cadence lambda %.0f, at most %.0f%% of the account's %.0f queries/s, sparse safety net%n", slots,
+                settings.delayWeight(), 100 * settings.budgetShare(), AccountLimits.DASHSCOPE.queriesPerSecond());
+        System.out.printf("  while both pools are busy (the first %d tasks to finish, %.0f h):%n", run.busyTasks().size(),
+                run.whileBusy().hours());
+        System.out.printf("    fixed 15 s interval        %s%n", fixedBusy);
+        System.out.printf("    gateway (PollPlanner)      %s%n", gatewayBusy);
+        System.out.printf("    watcher                    %s%n", run.whileBusy());
+        System.out.printf("    watcher, planner's queries %s   (lambda %.1f)%n", sameBusy.run().whileBusy(), sameBusy.lambda());
+        System.out.printf("    floor: a task ends every %.1f s; listings per task x mean delay >= %.1f s, so a mean under 1 s "
+                + "costs at least %.1f listings + 1 result query per task%n", 1 / rate, 1 / (2 * rate), 1 / (2 * rate));
+        System.out.printf("  the whole workload (%d tasks; the i2v pool runs dry after %.0f h, then %d r2v tasks run alone; %.0f h):%n",
+                tasks.size(), run.whileBusy().hours(), slots, run.whole().hours());
+        System.out.printf("    fixed 15 s interval        %s%n", fixed);
+        System.out.printf("    gateway (PollPlanner)      %s%n", gateway);
+        System.out.printf("    watcher                    %s%n", run.whole());
+        System.out.printf("    watcher, planner's queries %s   (lambda %.1f)%n", sameWhole.run().whole(), sameWhole.lambda());
+        System.out.printf("watcher per busy account-hour: %.0f listings, %.0f invocations (queue messages), %.0f Lambda seconds%n",
+                run.whileBusy().listingsPerTask() * run.busyTasks().size() / run.whileBusy().hours(),
+                run.whileBusy().invocationsPerHour(), run.whileBusy().lambdaSecondsPerHour());
+        System.out.printf("watcher mean delay while busy: %.2f s (target < 1 s) at %.3f x the planner's queries (target <= 1)%n",
+                run.whileBusy().meanDelay(), run.whileBusy().queriesPerTask() / gatewayBusy.queriesPerTask());
+        System.out.printf("watcher mean delay, whole:     %.2f s (target < 1 s) at %.3f x the planner's queries (target <= 1)%n",
+                run.whole().meanDelay(), run.whole().queriesPerTask() / gateway.queriesPerTask());
+    }
+
+    /** A watcher run, and the delay weight it ran with. */
+    private record Tuned(WatcherSimulation.Run run, double lambda) {}
+
+    /**
+     * The watcher run whose delay weight spends {@code queries} per task: listings grow as √λ, the result queries and
+     * safety polls stay put, so two steps of that rule land close.
+     */
+    private static Tuned atQueries(List<WatcherSimulation.Job> jobs, int slots, PollPlanner safetyNet,
+            WatchSettings settings, WatcherSimulation.Outcome from, double queries, boolean whileBusy) {
+        double lambda = settings.delayWeight();
+        WatcherSimulation.Outcome outcome = from;
+        WatcherSimulation.Run run = null;
+        for (int step = 0; step < 2; step++) {
+            double fixedPart = outcome.resultQueriesPerTask() + outcome.safetyPollsPerTask();
+            double ratio = Math.max(0.05, (queries - fixedPart) / outcome.listingsPerTask());
+            lambda = lambda * ratio * ratio;
+            WatchSettings tuned = new WatchSettings(true, lambda, settings.budgetShare(), settings.maxInterval(),
+                    settings.session(), settings.safetyNet());
+            run = WatcherSimulation.run(jobs, 2, slots, tuned.cadence(AccountLimits.DASHSCOPE), safetyNet, tuned);
+            outcome = whileBusy ? run.whileBusy() : run.whole();
+        }
+        return new Tuned(run, lambda);
     }
 
     private static void lateCase(String title, List<Task> tasks, double sigma) {

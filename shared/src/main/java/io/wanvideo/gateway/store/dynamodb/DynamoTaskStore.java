@@ -6,6 +6,7 @@ import io.wanvideo.gateway.store.Admission;
 import io.wanvideo.gateway.store.BacklogEntry;
 import io.wanvideo.gateway.store.EndCounts;
 import io.wanvideo.gateway.store.FairShare;
+import io.wanvideo.gateway.store.RunningTask;
 import io.wanvideo.gateway.store.IdempotencyClaim;
 import io.wanvideo.gateway.store.IdempotencyKeyTakenException;
 import io.wanvideo.gateway.store.NoFreeSlotException;
@@ -447,6 +448,19 @@ public final class DynamoTaskStore implements TaskStore {
                         .build())
                 .items().forEach(items::add);
         return items.stream().map(DynamoTaskStore::taskId).toList();
+    }
+
+    @Override
+    public List<RunningTask> runningOn(String account) {
+        List<RunningTask> running = new ArrayList<>();
+        dynamo.queryPaginator(QueryRequest.builder().tableName(table).indexName(TaskTable.RUNNING_INDEX)
+                        .keyConditionExpression("#account = :account")
+                        .expressionAttributeNames(Map.of("#account", TaskTable.RUNNING_ACCOUNT))
+                        .expressionAttributeValues(Map.of(":account", s(account)))
+                        .scanIndexForward(true)
+                        .build())
+                .items().forEach(item -> running.add(TaskItems.runningTask(item)));
+        return running;
     }
 
     @Override

@@ -10,6 +10,7 @@ import io.wanvideo.gateway.model.Usage;
 import io.wanvideo.gateway.model.VideoSpec;
 import io.wanvideo.gateway.model.VideoTask;
 import io.wanvideo.gateway.model.WebhookDelivery;
+import io.wanvideo.gateway.store.RunningTask;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -32,8 +33,8 @@ final class TaskItems {
     private static final String ATTEMPTS = "attempts";
     static final String ACCOUNT = "account";
     static final String FAIR_STEP = "fair_step";
-    private static final String UPSTREAM_ID = "upstream_id";
-    private static final String SUBMITTED_MS = "submitted_ms";
+    static final String UPSTREAM_ID = "upstream_id";
+    private static final String SUBMITTED_MS = TaskTable.SUBMITTED_MS;
     static final String UPSTREAM_STATE = "upstream_state";
     static final String RUN_ORIGIN_MS = "run_origin_ms";
     private static final String POLLS = "polls";
@@ -122,6 +123,8 @@ final class TaskItems {
         boolean holds = t.state().holdsSlot();
         m.put(TaskTable.HOLDER_POOL, holds ? s(holderPool(t.account(), t.pool())) : null);
         m.put(TaskTable.DUE_MS, holds ? n(t.dueMs() == null ? t.createdMs() : t.dueMs()) : null);
+        boolean running = t.state() == TaskState.RUNNING && t.upstreamId() != null && t.submittedMs() != null;
+        m.put(TaskTable.RUNNING_ACCOUNT, running ? s(t.account()) : null);
         Long effectsDue = t.state().terminal() ? effectsDueMs(t) : null;
         m.put(TaskTable.EFFECTS_SHARD, effectsDue == null ? null : s(EFFECTS_SHARD_VALUE));
         m.put(TaskTable.EFFECTS_DUE_MS, n(effectsDue));
@@ -200,6 +203,13 @@ final class TaskItems {
                 errorCode == null ? null : new TaskError(errorCode, str(item, ERROR_MESSAGE)),
                 result == null ? null : Json.read(result, ResultCopy.class),
                 webhook == null ? null : Json.read(webhook, WebhookDelivery.class));
+    }
+
+    /** A running task from its running index entry (an item written before summaries existed has none). */
+    static RunningTask runningTask(Map<String, AttributeValue> item) {
+        String summary = str(item, SUMMARY);
+        return new RunningTask(str(item, ID), summary == null ? null : Json.read(summary, VideoSpec.class),
+                str(item, UPSTREAM_ID), num(item, SUBMITTED_MS), optNum(item, RUN_ORIGIN_MS));
     }
 
     static AttributeValue s(String value) {

@@ -53,6 +53,17 @@ public final class TaskTable {
             TaskItems.VIDEO_URL, TaskItems.VIDEO_EXPIRES_MS, TaskItems.USAGE, TaskItems.ERROR_CODE,
             TaskItems.ERROR_MESSAGE, TaskItems.RESULT, TaskItems.WEBHOOK);
 
+    /**
+     * Sparse: tasks running upstream, per account, oldest submission first: what the completion watcher follows. A
+     * new index rather than a projection added to slot-holders, since an existing index cannot change in a stack update.
+     */
+    public static final String RUNNING_INDEX = "running";
+    public static final String RUNNING_ACCOUNT = "running_account";
+    public static final String SUBMITTED_MS = "submitted_ms";
+    /** What the running index carries besides its keys: a task's upstream id and what its expected run time depends on. */
+    public static final List<String> RUNNING_ATTRIBUTES = List.of(TaskItems.ID, TaskItems.SUMMARY, TaskItems.UPSTREAM_ID,
+            TaskItems.RUN_ORIGIN_MS);
+
     private TaskTable() {}
 
     public static CreateTableRequest createRequest(String tableName) {
@@ -71,14 +82,18 @@ public final class TaskTable {
                         attribute(FAIR_POOL, ScalarAttributeType.S),
                         attribute(FAIR_KEY, ScalarAttributeType.N),
                         attribute(EFFECTS_SHARD, ScalarAttributeType.S),
-                        attribute(EFFECTS_DUE_MS, ScalarAttributeType.N))
+                        attribute(EFFECTS_DUE_MS, ScalarAttributeType.N),
+                        attribute(RUNNING_ACCOUNT, ScalarAttributeType.S),
+                        attribute(SUBMITTED_MS, ScalarAttributeType.N))
                 .globalSecondaryIndexes(
                         index(BY_TENANT_INDEX, TENANT, CREATED_MS,
                                 Projection.builder().projectionType(ProjectionType.INCLUDE).nonKeyAttributes(LISTED_ATTRIBUTES).build()),
                         index(BACKLOG_INDEX, BACKLOG_POOL, BACKLOG_SEQ, keysOnly()),
                         index(SLOT_HOLDERS_INDEX, HOLDER_POOL, DUE_MS, keysOnly()),
                         index(FAIR_INDEX, FAIR_POOL, FAIR_KEY, keysOnly()),
-                        index(EFFECTS_INDEX, EFFECTS_SHARD, EFFECTS_DUE_MS, keysOnly()))
+                        index(EFFECTS_INDEX, EFFECTS_SHARD, EFFECTS_DUE_MS, keysOnly()),
+                        index(RUNNING_INDEX, RUNNING_ACCOUNT, SUBMITTED_MS,
+                                Projection.builder().projectionType(ProjectionType.INCLUDE).nonKeyAttributes(RUNNING_ATTRIBUTES).build()))
                 .build();
     }
 

@@ -14,6 +14,8 @@ import io.wanvideo.gateway.model.Usage;
 import io.wanvideo.gateway.model.VideoSpec;
 import io.wanvideo.gateway.upstream.AccountLimits;
 import io.wanvideo.gateway.upstream.CallGate;
+import io.wanvideo.gateway.upstream.ListedTask;
+import io.wanvideo.gateway.upstream.TaskListing;
 import io.wanvideo.gateway.upstream.UpstreamException;
 import io.wanvideo.gateway.upstream.UpstreamException.Kind;
 import io.wanvideo.gateway.upstream.UpstreamTask;
@@ -29,6 +31,11 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -42,6 +49,15 @@ public final class DashScopeClient implements VideoUpstream {
     public static final String BEIJING = "https://dashscope.aliyuncs.com";
     static final String CREATE_PATH = "/api/v1/services/aigc/video-generation/video-synthesis";
     static final String TASKS_PATH = "/api/v1/tasks/";
+    /** The batch listing, as the SDKs send it (the documentation page writes a trailing slash; both work). */
+    static final String LIST_PATH = "/api/v1/tasks";
+    /** Entries per listing page. DashScope documents the default (10) but no maximum; the simulator takes 1..100. */
+    static final int LIST_PAGE_SIZE = 100;
+    /**
+     * The listing's start_time and end_time: YYYYMMDDhhmmss without a zone. The page does not say which zone; UTC+8
+     * is the zone of the query's submit_time, Beijing's and Singapore's alike (local/simulator/LISTING.md).
+     */
+    static final DateTimeFormatter LIST_TIME = DateTimeFormatter.ofPattern("uuuuMMddHHmmss").withZone(ZoneOffset.ofHours(8));
     /** Asking about a task that does not exist is free of side effects and answers 200 UNKNOWN with a working key. */
     static final String PROBE_TASK_ID = "00000000-0000-0000-0000-000000000000";
     /** Refusals that are the account's trouble, not the request's: a revoked or wrong key, no access, arrears. */
@@ -147,6 +163,18 @@ public final class DashScopeClient implements VideoUpstream {
     }
 
     @Override
+    public boolean listsTasks() {
+        return true;
+    }
+
+    @Override
+    public CallGate listGate() {
+        // The page states "20 QPS per account" under the query and the listing alike, without saying whether the two
+        // share one budget (LISTING.md). Listings pass through the query gate, which keeps within it on either reading.
+        return queryGate();
+    }
+
+    @Override
     public String create(VideoSpec spec) {
         String body = Json.write(createBody(spec));
         HttpResponse<String> response = withKeyRetry(key -> {
@@ -220,6 +248,74 @@ public final class DashScopeClient implements VideoUpstream {
         } catch (java.time.format.DateTimeParseException e) {
             return null;
         }
+    }
+
+    /**
+     * {@code GET /api/v1/tasks} (Model Studio, "Asynchronous task management API", batch query; LISTING.md): every
+     * task of the Alibaba Cloud account, whichever of its keys created it, in every status (the status filter takes
+     * one value; finished tasks are SUCCEEDED, FAILED or CANCELED, so one unfiltered call costs less than three
+     * filtered ones, and shows the running tasks' start times too). Entries carry no result, usage or failure code.
+     */
+    @Override
+    public TaskListing listTasks(Instant since, Instant until, int page) {
+        String path = LIST_PATH + "?start_time=" + LIST_TIME.format(since) + "&end_time=" + LIST_TIME.format(until)
+                + "&page_no=" + page + "&page_size=" + LIST_PAGE_SIZE;
+        HttpResponse<String> response = callTasksApi(path, null);
+        if (response.statusCode() != 200) {
+            throw refusal(response, false);
+        }
+        JsonNode body = parse(response.body());
+        if (body == null) {
+            // A body that is not JSON at all is more likely a proxy's error page than a new API: try again later.
+            throw new UpstreamException(Kind.TRANSIENT, null,
+                    "listing answered 200 with a body that is not a JSON object: " + abbreviate(response.body()), null);
+        }
+        JsonNode data = body.get("data");
+        if (data == null || !data.isArray()) {
+            throw unrecognised("listing answered without a data array", response.body());
+        }
+        List<ListedTask> tasks = new ArrayList<>();
+        for (JsonNode entry : data) {
+            String id = entry.isObject() ? textual(entry, "task_id") : null;
+            String status = entry.isObject() ? textual(entry, "status") : null;
+            if (id == null || status == null) {
+                throw unrecognised("listing entry without a task_id or status", entry.toString());
+            }
+            UpstreamState state = state(status);
+            // Neither result, usage nor failure code is listed: a succeeded or failed task still needs its query.
+            boolean complete = state != UpstreamState.SUCCEEDED && state != UpstreamState.FAILED && state != UpstreamState.GONE;
+            tasks.add(new ListedTask(new UpstreamTask(id, state, status, null, null, null), epochMs(entry.get("start_time")),
+                    complete));
+        }
+        JsonNode pages = body.get("total_page");
+        boolean last = pages != null && pages.canConvertToInt() && pages.isIntegralNumber() ? page >= pages.intValue()
+                : data.size() < LIST_PAGE_SIZE;
+        return new TaskListing(tasks, page, last);
+    }
+
+    private UpstreamException unrecognised(String what, String answer) {
+        return new UpstreamException(Kind.UNRECOGNISED_ANSWER, null, "account " + account + ": " + what + ": "
+                + abbreviate(answer), null);
+    }
+
+    /** The listing's times are epoch milliseconds (unlike the query's date strings). */
+    private static Long epochMs(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (node.isIntegralNumber()) {
+            return node.longValue();
+        }
+        try {
+            return Long.parseLong(node.asText().trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static String textual(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value != null && value.isTextual() && !value.asText().isBlank() ? value.asText() : null;
     }
 
     /** DashScope's task_status values, in the gateway's words. */

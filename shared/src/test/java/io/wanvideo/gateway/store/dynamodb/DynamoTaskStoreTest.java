@@ -14,11 +14,13 @@ import io.wanvideo.gateway.service.TaskIds;
 import io.wanvideo.gateway.store.Admission;
 import io.wanvideo.gateway.store.BacklogEntry;
 import io.wanvideo.gateway.store.FairShare;
+import io.wanvideo.gateway.store.RunningTask;
 import io.wanvideo.gateway.store.IdempotencyClaim;
 import io.wanvideo.gateway.store.IdempotencyKeyTakenException;
 import io.wanvideo.gateway.store.NoFreeSlotException;
 import io.wanvideo.gateway.store.QuotaExceededException;
 import io.wanvideo.gateway.store.StaleTaskException;
+import io.wanvideo.gateway.store.WatchLeases;
 import io.wanvideo.gateway.testing.LocalAws;
 import io.wanvideo.gateway.testing.Specs;
 import io.wanvideo.gateway.testing.StoreInvariants;
@@ -305,6 +307,66 @@ class DynamoTaskStoreTest {
         assertThat(store.find(task.id())).isEmpty();
         assertThat(used("main")).isZero();
         assertThat(share("tenant-a").running()).isZero();
+    }
+
+    @Test
+    void theRunningIndexShowsAnAccountsRunningTasksOldestFirstWithWhatWatchingThemNeeds() {
+        VideoTask later = running(claim(queued(1)), "up-2", 20L);
+        VideoTask earlier = running(claim(queued(2)), "up-1", 10L);
+        VideoTask elsewhere = running(claim(queued(3), "other"), "up-3", 5L);
+        claim(queued(4));
+        // Oldest submission first; a slot holder not created upstream yet is not running.
+        assertThat(store.runningOn("main")).containsExactly(expected(earlier), expected(later));
+        assertThat(store.runningOn("other")).containsExactly(expected(elsewhere));
+        // The summary stands in for the request: its media without their URLs, what the timing model reads.
+        assertThat(store.runningOn("main").get(0).summary().media()).allSatisfy(m -> assertThat(m.url()).isEmpty());
+        finish(earlier);
+        assertThat(store.runningOn("main")).containsExactly(expected(later));
+    }
+
+    private VideoTask running(VideoTask dispatching, String upstreamId, long submittedMs) {
+        return store.transition(dispatching, dispatching.next().state(TaskState.RUNNING).upstreamId(upstreamId)
+                .submittedMs(submittedMs).runOriginMs(submittedMs + 2).upstreamState(UpstreamState.RUNNING).dueMs(9L).build());
+    }
+
+    private static RunningTask expected(VideoTask task) {
+        return new RunningTask(task.id(), TaskItems.summary(task.spec()), task.upstreamId(), task.submittedMs(), task.runOriginMs());
+    }
+
+    @Test
+    void aWatchLeaseIsHeldByOneChainAtATimeAndTurnsOnlyOnceAVersion() {
+        DynamoWatchLeases leases = new DynamoWatchLeases(aws.dynamo(), table);
+        WatchLeases.Lease first = leases.start("main", "chain-a", 1_000, 1_500, 10_000).orElseThrow();
+        assertThat(first.version()).isEqualTo(1);
+        // A second starter finds the lease live and starts nothing.
+        assertThat(leases.start("main", "chain-b", 2_000, 2_000, 11_000)).isEmpty();
+        WatchLeases.Lease second = leases.handOver(first, 3_000, 12_000, 1, 0).orElseThrow();
+        assertThat(second.version()).isEqualTo(2);
+        assertThat(second.failures()).isEqualTo(1);
+        // A duplicated turn of version 1 cannot hand over again.
+        assertThat(leases.handOver(first, 3_000, 12_000, 0, 0)).isEmpty();
+        // Once the chain lapses (its lease expired), a new chain takes over, and the old one's turns are dead.
+        WatchLeases.Lease taken = leases.start("main", "chain-b", 13_000, 13_000, 20_000).orElseThrow();
+        assertThat(taken.owner()).isEqualTo("chain-b");
+        assertThat(leases.handOver(second, 14_000, 21_000, 0, 0)).isEmpty();
+        assertThat(leases.release(second)).isFalse();
+        assertThat(leases.release(taken)).isTrue();
+        assertThat(leases.read("main").orElseThrow().live(13_000)).isFalse();
+    }
+
+    @Test
+    void aWatcherTurnedOffStaysOffUntilItsTimeAndEndsTheChainHoldingIt() {
+        DynamoWatchLeases leases = new DynamoWatchLeases(aws.dynamo(), table);
+        WatchLeases.Lease chain = leases.start("main", "chain-a", 1_000, 1_000, 60_000).orElseThrow();
+        leases.turnOff("main", "UnrecognisedAnswer: a new shape", 2_000, 100_000);
+        WatchLeases.Lease off = leases.read("main").orElseThrow();
+        assertThat(off.off(99_999)).isTrue();
+        assertThat(off.offReason()).startsWith("UnrecognisedAnswer");
+        assertThat(leases.handOver(chain, 3_000, 60_000, 0, 0)).isEmpty();
+        assertThat(leases.start("main", "chain-b", 50_000, 50_000, 90_000)).isEmpty();
+        WatchLeases.Lease back = leases.start("main", "chain-b", 100_001, 100_001, 190_000).orElseThrow();
+        assertThat(back.off(100_001)).isFalse();
+        assertThat(back.offReason()).isNull();
     }
 
     @Test

@@ -11,6 +11,8 @@ import io.wanvideo.gateway.model.VideoSpec;
 import io.wanvideo.gateway.testing.Specs;
 import io.wanvideo.gateway.model.UpstreamState;
 import io.wanvideo.gateway.upstream.AccountLimits;
+import io.wanvideo.gateway.upstream.ListedTask;
+import io.wanvideo.gateway.upstream.TaskListing;
 import io.wanvideo.gateway.upstream.UpstreamException;
 import io.wanvideo.gateway.upstream.UpstreamException.Kind;
 import io.wanvideo.gateway.upstream.UpstreamTask;
@@ -19,7 +21,12 @@ import io.wanvideo.gateway.validation.VideoRequestValidatorTest;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -199,6 +206,70 @@ class DashScopeClientTest {
         assertThat(body.at("/parameters").has("ratio")).isFalse();
         assertThat(body.at("/parameters/duration").isInt()).isTrue();
         assertThat(body.at("/parameters/seed").asLong()).isEqualTo(42);
+    }
+
+    @Test
+    void listsEveryTaskOfTheAccountPageByPageWithItsStatus() {
+        List<String> running = new ArrayList<>();
+        for (int i = 0; i < 103; i++) {
+            running.add(client.create(Specs.r2v("long " + i)));
+        }
+        String succeeded = client.create(Specs.r2v("x sim:run=1"));
+        String failed = client.create(Specs.i2v("y sim:run=1 sim:fail=DataInspectionFailed"));
+        now.addAndGet(2_000);
+        Instant until = Instant.ofEpochMilli(now.get()).plusSeconds(60);
+        Instant since = until.minusSeconds(3600);
+
+        TaskListing first = client.listTasks(since, until, 1);
+        TaskListing second = client.listTasks(since, until, 2);
+        assertThat(first.tasks()).hasSize(DashScopeClient.LIST_PAGE_SIZE);
+        assertThat(first.last()).isFalse();
+        assertThat(second.tasks()).hasSize(5);
+        assertThat(second.last()).isTrue();
+        Map<String, ListedTask> listed = new java.util.HashMap<>();
+        first.tasks().forEach(t -> listed.put(t.taskId(), t));
+        second.tasks().forEach(t -> listed.put(t.taskId(), t));
+        assertThat(listed).hasSize(105);
+        assertThat(running).allSatisfy(id -> {
+            assertThat(listed.get(id).view().state()).isEqualTo(UpstreamState.RUNNING);
+            assertThat(listed.get(id).startedMs()).isNotNull();
+        });
+        // The listing carries no result and no failure code: those two still need their query.
+        assertThat(listed.get(succeeded).view().state()).isEqualTo(UpstreamState.SUCCEEDED);
+        assertThat(listed.get(succeeded).complete()).isFalse();
+        assertThat(listed.get(succeeded).view().videoUrl()).isNull();
+        assertThat(listed.get(failed).view().state()).isEqualTo(UpstreamState.FAILED);
+        assertThat(listed.get(failed).complete()).isFalse();
+        assertThat(client.query(succeeded).videoUrl()).isNotNull();
+    }
+
+    @Test
+    void theWindowIsSentInUtcPlus8AsTheListingReadsIt() {
+        // The documented format, YYYYMMDDhhmmss; 11:30:58 UTC is 19:30:58 in UTC+8.
+        assertThat(DashScopeClient.LIST_TIME.format(Instant.parse("2023-04-20T11:30:58Z"))).isEqualTo("20230420193058");
+        String before = client.create(Specs.r2v("before the window"));
+        now.addAndGet(2 * 3600_000L);
+        String inside = client.create(Specs.r2v("inside the window"));
+        Instant since = Instant.ofEpochMilli(now.get()).minusSeconds(3600);
+        List<String> ids = client.listTasks(since, since.plusSeconds(7200), 1).tasks().stream().map(ListedTask::taskId).toList();
+        // Sent in another zone, the window would be hours off and miss the one or take in the other.
+        assertThat(ids).containsExactly(inside).doesNotContain(before);
+    }
+
+    @Test
+    void aListingAnswerOfAnUnknownShapeIsUnrecognisedWhileFailuresAreTransient() {
+        Instant until = Instant.ofEpochMilli(now.get()).plusSeconds(60);
+        Function<Fault, Kind> listingWith = fault -> {
+            sim.inject(fault);
+            return refusal(() -> client.listTasks(until.minusSeconds(3600), until, 1)).kind();
+        };
+        assertThat(listingWith.apply(Fault.unknownShape("list", 1))).isEqualTo(Kind.UNRECOGNISED_ANSWER);
+        assertThat(listingWith.apply(Fault.malformed("list", 1))).isEqualTo(Kind.TRANSIENT);
+        assertThat(listingWith.apply(Fault.error("list", 1, 500, "InternalError"))).isEqualTo(Kind.TRANSIENT);
+        assertThat(listingWith.apply(Fault.error("list", 1, 429, "Throttling.RateQuota"))).isEqualTo(Kind.THROTTLED);
+        // A window DashScope refuses (over 24 hours) is a request the client got wrong, not a passing failure.
+        assertThat(refusal(() -> client.listTasks(until.minus(Duration.ofHours(25)), until, 1)).kind()).isEqualTo(Kind.PERMANENT);
+        assertThat(client.listTasks(until.minusSeconds(3600), until, 1).tasks()).isEmpty();
     }
 
     /** The refusal the call ends in; AssertJ fails the test when the call returns instead. */

@@ -28,6 +28,7 @@ import io.wanvideo.gateway.config.WebhookSecretSources;
 import io.wanvideo.gateway.queue.TaskQueue;
 import io.wanvideo.gateway.schedule.GenerationTimeModel;
 import io.wanvideo.gateway.service.AfterCompletionSteps;
+import io.wanvideo.gateway.service.CompletionWatcher;
 import io.wanvideo.gateway.service.InputLinks;
 import io.wanvideo.gateway.service.MediaStorage;
 import io.wanvideo.gateway.service.Poller;
@@ -109,7 +110,8 @@ public final class SqsPollVideoTasksHandler implements RequestHandler<SQSEvent, 
         this.poller = new Poller(new Poller.Parts(table.tasks(), queue, upstreams, table.rateGate(), table.accountStates(), times,
                 planner, GatewaySettings.poller(env), GatewaySettings.prices(env),
                 media.<InputLinks>map(m -> m).orElse(InputLinks.NONE), media.<TaskObjects>map(m -> m).orElse(TaskObjects.NONE),
-                afterCompletion, table.clock()));
+                afterCompletion, table.clock()),
+                new CompletionWatcher.Setup(table.watchLeases(), GatewaySettings.watcher(env)));
         this.deadLetterQueueArn = env.required("DEAD_LETTER_QUEUE_ARN");
         this.workers = Executors.newFixedThreadPool(10, r -> {
             Thread t = new Thread(r, "poller-worker");
