@@ -66,7 +66,8 @@ public final class ListingCadence {
         }
         limit = Math.max(lo, limit);
         double lambda = settings.lambda();
-        if (running.isEmpty() || lambda * accruedDelay(running, limit) < 1) {
+        // With nothing running no delay accrues: the longest interval.
+        if (lambda * accruedDelay(running, limit) < 1) {
             return limit;
         }
         if (lambda * accruedDelay(running, lo) >= 1) {

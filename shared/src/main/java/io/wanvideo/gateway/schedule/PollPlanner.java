@@ -137,14 +137,15 @@ public final class PollPlanner {
             int farthest = t <= median ? horizon : Math.min(horizon, t + lateWindow);
             double best = Double.MAX_VALUE;
             int bestNext = t + 1;
+            // The terms that do not depend on s (S(t), and λ·E[G; G ≤ t]) are added once, after the choice.
             for (int s = t + 1; s <= farthest; s++) {
-                double c = survival + lambda * (s * (cdf[s] - cdf[t]) - (partial[s] - partial[t])) + cost[s];
+                double c = lambda * (s * (cdf[s] - cdf[t]) - partial[s]) + cost[s];
                 if (c < best) {
                     best = c;
                     bestNext = s;
                 }
             }
-            cost[t] = best;
+            cost[t] = survival + lambda * partial[t] + best;
             next[t] = bestNext;
         }
         return next;

@@ -77,5 +77,57 @@ class ListingCadenceTest {
         double expected = sum / TASK.survival(t);
         double actual = ListingCadence.accruedDelay(List.of(new ListingCadence.Watched(TASK, t)), delta);
         assertThat(actual).isCloseTo(expected, within(1e-3 * expected));
+        // Over a long look-ahead too, where the hazard's h·Δ²/2 (the tail's stand-in) would be far off.
+        double longDelta = 200;
+        double longSum = 0;
+        double coarse = 0.01;
+        for (double u = t + coarse / 2; u < t + longDelta; u += coarse) {
+            longSum += (t + longDelta - u) * TASK.density(u) * coarse;
+        }
+        double longExpected = longSum / TASK.survival(t);
+        assertThat(ListingCadence.accruedDelay(TASK, t, longDelta)).isCloseTo(longExpected, within(1e-3 * longExpected));
+        assertThat(TASK.hazard(t) * longDelta * longDelta / 2).isNotCloseTo(longExpected, within(0.1 * longExpected));
+    }
+
+    @Test
+    void theCadenceKeepsTheSettingsItWasGiven() {
+        ListingCadence.Settings settings = new ListingCadence.Settings(9.9, 0.5, 20, 0.1, 4);
+        assertThat(new ListingCadence(settings).settings()).isSameAs(settings);
+    }
+
+    @Test
+    void aTaskAtItsEarlyPointIsNoLongerYoung() {
+        // 5% of a 300 s median is 15 s, capped at 10 s: at 10 s the early listing is due now, not 0 s from now again.
+        assertThat(cadence.nextIntervalSeconds(running(1, TASK, 10))).isEqualTo(30);
+        assertThat(cadence.nextIntervalSeconds(running(1, TASK, 9.5))).isCloseTo(0.5, within(1e-9));
+        // A fast task's early point is its fraction of the median (5% of 20 s: 1 s), under the cap.
+        assertThat(cadence.nextIntervalSeconds(running(1, new LogNormal(20, 0.4), 0.25))).isCloseTo(0.75, within(1e-9));
+        // Without an early listing a young task waits like any other.
+        ListingCadence noEarly = new ListingCadence(new ListingCadence.Settings(14, 0.2, 30, 0.05, 0));
+        assertThat(noEarly.nextIntervalSeconds(running(1, TASK, 2))).isEqualTo(30);
+    }
+
+    @Test
+    void farInTheTailTheDelayGrowsWithTheHazardAsItsSquareRule() {
+        // Survival below 1e-9: the conditional expectation would lose its digits; h·Δ²/2 stands in for it.
+        double t = 100_000;
+        assertThat(TASK.survival(t)).isLessThan(1e-9);
+        double h = TASK.hazard(t);
+        assertThat(h).isPositive();
+        assertThat(ListingCadence.accruedDelay(TASK, t, 4)).isCloseTo(h * 16 / 2, within(1e-12 * h));
+        assertThat(ListingCadence.accruedDelay(TASK, t, 8)).isCloseTo(4 * ListingCadence.accruedDelay(TASK, t, 4), within(1e-9 * h));
+        // And the interval that follows from it is √(2 / (λ·5h)) for five such tasks, inside the bounds.
+        double next = cadence.nextIntervalSeconds(running(5, TASK, t));
+        double rule = Math.sqrt(2 / (14 * 5 * h));
+        assertThat(next).isCloseTo(Math.max(0.2, Math.min(30, rule)), within(2e-3));
+    }
+
+    @Test
+    void theIntervalIsFoundToAMillisecond() {
+        List<ListingCadence.Watched> tasks = running(3, TASK, 320);
+        double next = cadence.nextIntervalSeconds(tasks);
+        assertThat(next).isStrictlyBetween(0.2, 30.0);
+        assertThat(14 * ListingCadence.accruedDelay(tasks, next)).isGreaterThanOrEqualTo(1);
+        assertThat(14 * ListingCadence.accruedDelay(tasks, next - 2e-3)).isLessThan(1);
     }
 }

@@ -314,4 +314,15 @@ class PollPlannerTest {
         }
         throw new AssertionError("no query after " + t + " in " + times);
     }
+
+    @Test
+    void pastTheMedianTheScheduleStillSpacesItsQueries() {
+        // After the median the search is limited to a window ahead, but that window still lets gaps be chosen:
+        // a ten-minute task is not queried every second once it passes its median.
+        LogNormal g = new LogNormal(600, 0.4);
+        int[] next = PollPlanner.optimalSchedule(g, 1.8);
+        for (int t = 650; t <= 900; t += 50) {
+            assertThat(next[t] - t).as("gap after a query at %d s", t).isGreaterThan(1);
+        }
+    }
 }
