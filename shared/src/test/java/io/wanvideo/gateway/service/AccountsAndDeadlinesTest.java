@@ -11,7 +11,6 @@ import io.wanvideo.gateway.queue.TaskMessage;
 import io.wanvideo.gateway.store.AccountStates;
 import io.wanvideo.gateway.testing.Crashes;
 import io.wanvideo.gateway.testing.GatewayHarness;
-import io.wanvideo.gateway.testing.StoreInvariants;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -31,13 +30,7 @@ class AccountsAndDeadlinesTest {
 
     @AfterEach
     void countersMatchTheTasks() {
-        if (gateway != null) {
-            try {
-                StoreInvariants.check(gateway.aws.dynamo(), gateway.table);
-            } finally {
-                gateway.close();
-            }
-        }
+        GatewayHarness.closeCheckingCounters(gateway);
     }
 
     private static String r2v(String prompt) {

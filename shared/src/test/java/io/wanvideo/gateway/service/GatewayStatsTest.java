@@ -8,7 +8,6 @@ import io.wanvideo.gateway.auth.Caller;
 import io.wanvideo.gateway.auth.TenantPolicy;
 import io.wanvideo.gateway.model.TaskState;
 import io.wanvideo.gateway.testing.GatewayHarness;
-import io.wanvideo.gateway.testing.StoreInvariants;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,13 +22,7 @@ class GatewayStatsTest {
 
     @AfterEach
     void countersMatchTheTasks() {
-        if (gateway != null) {
-            try {
-                StoreInvariants.check(gateway.aws.dynamo(), gateway.table);
-            } finally {
-                gateway.close();
-            }
-        }
+        GatewayHarness.closeCheckingCounters(gateway);
     }
 
     private static Caller tenant(String id) {

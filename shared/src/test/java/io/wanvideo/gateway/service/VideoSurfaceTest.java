@@ -9,7 +9,6 @@ import io.wanvideo.gateway.model.TaskState;
 import io.wanvideo.gateway.model.UpstreamState;
 import io.wanvideo.gateway.model.VideoTask;
 import io.wanvideo.gateway.testing.GatewayHarness;
-import io.wanvideo.gateway.testing.StoreInvariants;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,13 +29,7 @@ class VideoSurfaceTest {
 
     @AfterEach
     void countersMatchTheTasks() {
-        if (gateway != null) {
-            try {
-                StoreInvariants.check(gateway.aws.dynamo(), gateway.table);
-            } finally {
-                gateway.close();
-            }
-        }
+        GatewayHarness.closeCheckingCounters(gateway);
     }
 
     private static String r2v(String prompt) {

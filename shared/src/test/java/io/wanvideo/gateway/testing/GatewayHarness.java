@@ -267,6 +267,20 @@ public final class GatewayHarness implements AutoCloseable {
         return messages.size();
     }
 
+    /**
+     * After a test: every counter recounted from the task items ({@link StoreInvariants}), then everything closed,
+     * whether or not the counters match. Null-safe, for a test that failed before starting its gateway.
+     */
+    public static void closeCheckingCounters(GatewayHarness gateway) {
+        if (gateway != null) {
+            try {
+                StoreInvariants.check(gateway.aws.dynamo(), gateway.table);
+            } finally {
+                gateway.close();
+            }
+        }
+    }
+
     @Override
     public void close() {
         workers.shutdownNow();
