@@ -224,6 +224,9 @@ function fillCombinations() {
 
 function showI2vSlots() {
   const set = combinations[Number($('combination').value) || 0] || [];
+  const shown = [...$('i2v-slots').children].map((slot) => slot.dataset.type);
+  // The model list arrives after the page is usable: when it names the same inputs, what was already entered stays.
+  if (shown.length === set.length && shown.every((type, i) => type === set[i])) return;
   $('i2v-slots').replaceChildren(...set.map((type) => mediaSlot(type)));
 }
 
