@@ -81,6 +81,7 @@ public final class Sweeper {
         int requeued = 0;
         int timedOut = 0;
         int expired = 0;
+        Map<String, Backlog> backlogs = new LinkedHashMap<>();
         for (String pool : VideoModel.slotPools()) {
             for (VideoUpstream account : upstreams.all()) {
                 for (String id : store.slotHolders(account.account(), pool)) {
@@ -96,7 +97,10 @@ public final class Sweeper {
                     }
                 }
             }
-            expired += expireBacklog(pool);
+            Backlog backlog = readBacklog(pool);
+            backlog.expired = expireBacklog(pool, backlog);
+            expired += backlog.expired;
+            backlogs.put(pool, backlog);
         }
         int effects = resumeEffects(grace);
         int resumed = health.probePaused().size();
@@ -105,9 +109,11 @@ public final class Sweeper {
             Map<String, Integer> slots = new LinkedHashMap<>();
             upstreams.all().forEach(a -> slots.put(a.account(), a.limits().slotsPerPool()));
             accounts.recordCapacity(pool, slots);
-            started += finisher.scheduler().fill(pool, null);
+            Backlog backlog = backlogs.get(pool);
+            backlog.started = finisher.scheduler().fill(pool, null);
+            started += backlog.started;
         }
-        recordGauges();
+        recordGauges(backlogs);
         Report report = new Report(started, requeued, timedOut, expired, effects, resumed);
         if (started + requeued + timedOut + expired + effects + resumed > 0) {
             LOG.info("sweep: {}", report);
@@ -116,32 +122,53 @@ public final class Sweeper {
     }
 
     /**
-     * The sweep's gauges (README, "Metrics"), from what it reads anyway or cheaply: upstream slots taken per account
-     * and pool, and per pool the tasks waiting and how long the oldest has waited (from the fair-share items of the
-     * tenants at the head of the fair queue: their waiting counts and oldest submissions), and paused accounts.
+     * A pool's backlog as the sweep read it once, for expiry and then for the gauges: the fair-share items of the
+     * tenants at the head of the fair queue (their waiting counts and oldest submissions), and what the sweep did to it.
      */
-    private void recordGauges() {
+    private static final class Backlog {
+        final List<FairShare> shares;
+        final long cutoffMs;
+        int expired;
+        int started;
+
+        Backlog(List<FairShare> shares, long cutoffMs) {
+            this.shares = shares;
+            this.cutoffMs = cutoffMs;
+        }
+    }
+
+    private Backlog readBacklog(String pool) {
+        long cutoff = clock.millis() - settings.queueTimeout().toMillis();
+        List<String> tenants = store.fairQueue(pool, TENANTS_CHECKED);
+        return new Backlog(tenants.isEmpty() ? List.of() : List.copyOf(store.fairShares(pool, tenants)), cutoff);
+    }
+
+    /**
+     * The sweep's gauges (README, "Metrics"), from what it read anyway or cheaply: upstream slots taken per account
+     * and pool; per pool the tasks waiting and how long the oldest has waited, from the backlog read before expiry
+     * (less what the sweep expired and started; a task older than the queue deadline was just expired, so the age is
+     * capped there); and paused accounts.
+     */
+    private void recordGauges(Map<String, Backlog> backlogs) {
         long now = clock.millis();
         List<String> names = upstreams.all().stream().map(VideoUpstream::account).toList();
-        for (String pool : VideoModel.slotPools()) {
+        backlogs.forEach((pool, backlog) -> {
             var used = store.slotsInUse(pool, names);
             for (String account : names) {
                 Metrics.value(Metric.SLOTS_IN_USE, used.of(account), account, pool);
             }
-            List<String> tenants = store.fairQueue(pool, TENANTS_CHECKED);
             long waiting = 0;
             Long oldest = null;
-            if (!tenants.isEmpty()) {
-                for (FairShare share : store.fairShares(pool, tenants)) {
-                    waiting += Math.max(0, share.waiting());
-                    if (share.waiting() > 0 && share.headMs() != null && (oldest == null || share.headMs() < oldest)) {
-                        oldest = share.headMs();
-                    }
+            for (FairShare share : backlog.shares) {
+                waiting += Math.max(0, share.waiting());
+                if (share.waiting() > 0 && share.headMs() != null && (oldest == null || share.headMs() < oldest)) {
+                    oldest = Math.max(share.headMs(), backlog.cutoffMs);
                 }
             }
+            waiting = Math.max(0, waiting - backlog.expired - backlog.started);
             Metrics.value(Metric.BACKLOG_DEPTH, waiting, pool);
-            Metrics.value(Metric.OLDEST_BACKLOG_AGE, oldest == null ? 0 : Math.max(0, now - oldest) / 1000.0, pool);
-        }
+            Metrics.value(Metric.OLDEST_BACKLOG_AGE, oldest == null || waiting == 0 ? 0 : Math.max(0, now - oldest) / 1000.0, pool);
+        });
         Metrics.value(Metric.ACCOUNTS_PAUSED, accounts.read(names).values().stream().filter(AccountStates.AccountStatus::paused).count());
     }
 
@@ -180,14 +207,10 @@ public final class Sweeper {
     }
 
     /** Fails the backlog tasks that have waited past the queue deadline: only tenants whose oldest task is that old. */
-    private int expireBacklog(String pool) {
-        long cutoff = clock.millis() - settings.queueTimeout().toMillis();
-        List<String> tenants = store.fairQueue(pool, TENANTS_CHECKED);
-        if (tenants.isEmpty()) {
-            return 0;
-        }
+    private int expireBacklog(String pool, Backlog backlog) {
+        long cutoff = backlog.cutoffMs;
         int expired = 0;
-        for (FairShare share : store.fairShares(pool, tenants)) {
+        for (FairShare share : backlog.shares) {
             if (share.headMs() == null || share.headMs() >= cutoff) {
                 continue;
             }

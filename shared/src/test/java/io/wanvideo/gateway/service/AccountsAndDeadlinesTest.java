@@ -135,6 +135,44 @@ class AccountsAndDeadlinesTest {
     }
 
     @Test
+    void theSweepGaugesTheBacklogItReadsOnceLessWhatItExpired() throws Exception {
+        PollerSettings quick = GatewayHarness.quickSettings();
+        gateway = GatewayHarness.setup(SimulatorSettings.defaults().withTiming(0, 60, 60)).slots(1)
+                .settings(new PollerSettings(quick.taskTimeout(), Duration.ofSeconds(4), quick.dispatchTimeout(),
+                        quick.orphanGrace(), quick.createTimeout(), quick.maxTransientAttempts(), quick.videoUrlLifetime(),
+                        quick.accountProbeEvery())).start();
+        String holder = gateway.submit("t", r2v("holder"));
+        gateway.pumpUntil(() -> gateway.task(holder).state() == TaskState.RUNNING, WAIT);
+        List<String> waiting = List.of(gateway.submit("t", r2v("waits 1")), gateway.submit("u", r2v("waits 2")),
+                gateway.submit("u", r2v("waits 3")));
+        assertThat(waiting).allMatch(id -> gateway.task(id).state() == TaskState.QUEUED);
+        String pool = gateway.task(holder).pool();
+        String account = gateway.task(holder).account();
+        long firstWaiting = gateway.task(waiting.get(0)).createdMs();
+
+        java.util.Map<String, Double> gauges = new java.util.concurrent.ConcurrentHashMap<>();
+        io.wanvideo.gateway.metrics.Metrics.install((metric, value, dimensions) ->
+                gauges.put(metric.name() + String.join("/", dimensions), value));
+        try {
+            gateway.poller.sweeper().sweep();
+            long afterFirst = System.currentTimeMillis();
+            assertThat(gauges.get("BACKLOG_DEPTH" + pool)).isEqualTo(3.0);
+            assertThat(gauges.get("OLDEST_BACKLOG_AGE" + pool)).isBetween(0.0, (afterFirst - firstWaiting) / 1000.0);
+            assertThat(gauges.get("SLOTS_IN_USE" + account + "/" + pool)).isEqualTo(1.0);
+
+            // Past the queue deadline the same sweep expires them and reports an empty backlog, not what it read.
+            Thread.sleep(Math.max(0, gateway.task(waiting.get(2)).createdMs() + 4_500 - System.currentTimeMillis()));
+            gauges.clear();
+            assertThat(gateway.poller.sweeper().sweep().expired()).isEqualTo(3);
+            assertThat(gauges.get("BACKLOG_DEPTH" + pool)).isZero();
+            assertThat(gauges.get("OLDEST_BACKLOG_AGE" + pool)).isZero();
+            assertThat(waiting).allMatch(id -> gateway.task(id).error().code().equals(TaskErrors.QUEUE_TIMEOUT));
+        } finally {
+            io.wanvideo.gateway.metrics.Metrics.install(io.wanvideo.gateway.metrics.Metrics.NONE);
+        }
+    }
+
+    @Test
     void aCreateThrottledPastTheDispatchDeadlineFailsWithoutCreating() throws Exception {
         PollerSettings quick = GatewayHarness.quickSettings();
         gateway = GatewayHarness.setup(SimulatorSettings.defaults().withTiming(0, 1, 1))

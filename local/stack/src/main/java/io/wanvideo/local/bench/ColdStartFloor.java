@@ -101,21 +101,24 @@ final class ColdStartFloor {
     }
 
     /**
-     * The sample batch's two messages side by side, as the poller's workers handle them: an advance of a queued task
-     * (the task, the accounts and counters, the fair queue, the slot claimed in one transaction, the message to
-     * dispatch it) and a sweep (slot holders, the fair queues, the backlog heads, account states, capacity records).
+     * The sample batch's two messages side by side, as the poller's workers handle them. An advance of a queued task:
+     * the task, the fair queue and its tenant's share, the accounts and their slot counts, the tenant's backlog head,
+     * the task again, the slot claimed in one transaction, the share's head moved on, the message to dispatch it, and
+     * the accounts and slots once more (no slot left: the fill stops). A sweep: per pool the slot holders and the
+     * backlog (fair queue, shares), the effects due, the paused accounts; per pool the capacity record and a fill
+     * (accounts, slots, fair queue, shares); the gauges (slots per pool, the accounts) and the watcher's running index.
      */
     private static void poller() {
         ExecutorService workers = Executors.newFixedThreadPool(2);
         List<Future<?>> done = new ArrayList<>();
         done.add(workers.submit(() -> {
             getItem("task#" + ColdStartBenchmark.TASK_ID);
-            for (int i = 0; i < 3; i++) {
-                query("fair-queue", "fair_pool");
-                batchGet(2);
-            }
+            query("fair-queue", "fair_pool");
+            batchGet("fair#");
+            batchGet("account#");
+            batchGet("slots#");
+            query("backlog", "backlog_pool");
             getItem("task#" + ColdStartBenchmark.TASK_ID);
-            update("rate#floor");
             dynamo.transactWriteItems(t -> t.transactItems(
                     TransactWriteItem.builder().update(u -> u.tableName(table).key(key("slots#floor"))
                             .updateExpression("SET used = if_not_exists(used, :zero) + :one")
@@ -123,25 +126,30 @@ final class ColdStartFloor {
                     TransactWriteItem.builder().update(u -> u.tableName(table).key(key("fair#floor#tenant"))
                             .updateExpression("SET running = if_not_exists(running, :zero) + :one")
                             .expressionAttributeValues(Map.of(":zero", AttributeValue.fromN("0"), ":one", AttributeValue.fromN("1")))).build()));
+            update("fair#floor");
             sqs.sendMessage(s -> s.queueUrl(queue).messageBody("{\"kind\":\"advance\",\"task_id\":\"floor\",\"version\":2}"));
+            batchGet("account#");
+            batchGet("slots#");
         }));
         done.add(workers.submit(() -> {
-            for (int i = 0; i < 4; i++) {
+            for (int pool = 0; pool < 2; pool++) {
                 query("slot-holders", "holder_pool");
-            }
-            for (int i = 0; i < 3; i++) {
                 query("fair-queue", "fair_pool");
-                batchGet(2);
             }
-            batchGet(1);
-            batchGet(1);
-            batchGet(1);
-            update("accounts#floor");
-            update("capacity#floor");
-            for (int i = 0; i < 2; i++) {
-                batchGet(1);
-                batchGet(1);
+            batchGet("fair#");
+            query("effects-due", "effects_shard");
+            batchGet("account#");
+            for (int pool = 0; pool < 2; pool++) {
+                update("capacity#floor");
+                batchGet("account#");
+                batchGet("slots#");
+                query("fair-queue", "fair_pool");
             }
+            batchGet("fair#");
+            batchGet("slots#");
+            batchGet("slots#");
+            batchGet("account#");
+            query("running", "running_account");
         }));
         try {
             for (Future<?> f : done) {
@@ -160,12 +168,10 @@ final class ColdStartFloor {
                 .expressionAttributeValues(Map.of(":h", AttributeValue.fromS("wan2.7-r2v"))).limit(5));
     }
 
-    private static void batchGet(int keys) {
-        List<Map<String, AttributeValue>> list = new ArrayList<>();
-        for (int i = 0; i < keys; i++) {
-            list.add(key("fair#wan2.7-r2v#tenant-" + i));
-        }
-        dynamo.batchGetItem(b -> b.requestItems(Map.of(table, KeysAndAttributes.builder().keys(list).consistentRead(true).build())));
+    /** One item of this kind, read as the gateway reads its counters: consistently, in a batch. */
+    private static void batchGet(String kind) {
+        dynamo.batchGetItem(b -> b.requestItems(Map.of(table, KeysAndAttributes.builder()
+                .keys(List.of(key(kind + "floor"))).consistentRead(true).build())));
     }
 
     private static void update(String pk) {

@@ -6,8 +6,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Supplier;
+import software.amazon.cloudwatchlogs.emf.environment.Environment;
 import software.amazon.cloudwatchlogs.emf.environment.LambdaEnvironment;
+import software.amazon.cloudwatchlogs.emf.model.MetricsContext;
+import software.amazon.cloudwatchlogs.emf.sinks.ISink;
 import software.amazon.cloudwatchlogs.emf.logger.MetricsLogger;
 import software.amazon.cloudwatchlogs.emf.model.DimensionSet;
 import software.amazon.cloudwatchlogs.emf.model.Unit;
@@ -37,12 +42,53 @@ public final class EmfMetrics implements Metrics {
 
     @Override
     public void flush() {
-        Map<Map<String, String>, List<Point>> byDimensions = new LinkedHashMap<>();
+        List<Point> recorded = new ArrayList<>();
         for (Point p; (p = points.poll()) != null; ) {
+            recorded.add(p);
+        }
+        write(recorded, LambdaEnvironment::new);
+    }
+
+    /**
+     * Before a snapshot: lines built and serialized exactly as {@link #flush} builds them (a metric with dimensions,
+     * one without), then dropped, so that the first flush after a restore loads nothing and no made-up figure reaches
+     * CloudWatch.
+     */
+    @Override
+    public void prime() {
+        write(List.of(new Point(Metric.SLOTS_IN_USE, 0, Metrics.dimensionsOf(Metric.SLOTS_IN_USE, "priming", "priming")),
+                new Point(Metric.ACCOUNTS_PAUSED, 0, Map.of())), Discarding::new);
+    }
+
+    /** The Lambda environment with a sink that serializes each line, as the console sink does, and drops it. */
+    private static final class Discarding extends LambdaEnvironment {
+        @Override
+        public ISink getSink() {
+            return new ISink() {
+                @Override
+                public void accept(MetricsContext context) {
+                    try {
+                        context.serialize();
+                    } catch (Exception e) {
+                        // Nothing is written either way.
+                    }
+                }
+
+                @Override
+                public CompletableFuture<Void> shutdown() {
+                    return CompletableFuture.completedFuture(null);
+                }
+            };
+        }
+    }
+
+    private void write(List<Point> recorded, Supplier<Environment> environment) {
+        Map<Map<String, String>, List<Point>> byDimensions = new LinkedHashMap<>();
+        for (Point p : recorded) {
             byDimensions.computeIfAbsent(p.dimensions(), d -> new ArrayList<>()).add(p);
         }
         byDimensions.forEach((dimensions, group) -> {
-            MetricsLogger line = new MetricsLogger(new LambdaEnvironment());
+            MetricsLogger line = new MetricsLogger(environment.get());
             line.setNamespace(namespace);
             DimensionSet split = new DimensionSet();
             dimensions.forEach(split::addDimension);

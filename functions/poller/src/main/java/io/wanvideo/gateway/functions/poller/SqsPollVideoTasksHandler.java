@@ -239,6 +239,7 @@ public final class SqsPollVideoTasksHandler implements RequestHandler<SQSEvent, 
         DryRun.run(() -> queue.send(TaskMessage.advance(dispatching), 0));
         // The DashScope client builds its HTTP client on first use; what that needs is loaded here, without a call.
         DashScopeClient.loadTransport();
+        Metrics.current().prime();
         LogContext.invocation(null);
         LOG.info("primed for a snapshot in {} ms", (System.nanoTime() - started) / 1_000_000);
     }

@@ -135,6 +135,7 @@ public final class ApiGatewaySubmitVideoHandler implements RequestHandler<APIGat
         ApiGatewayEndpoint.respond(request, r -> ApiResponse.ok(views.of(task)));
         // A delete that cancels upstream builds its client on first use; what it needs is loaded here.
         DashScopeClient.loadTransport();
+        Metrics.current().prime();
         LogContext.invocation(null);
         LOG.info("primed for a snapshot in {} ms", (System.nanoTime() - started) / 1_000_000);
     }
