@@ -63,16 +63,17 @@ public final class SlotScheduler {
      *
      * @param arrived a task known to be queued (read consistently), considered in case the indexes have not
      *                caught up with it yet
-     * @return how many tasks were started
+     * @return the tasks started, each now DISPATCHING with its message sent
      */
-    public int fill(String pool, VideoTask arrived) {
-        int started = 0;
+    public List<VideoTask> fill(String pool, VideoTask arrived) {
+        List<VideoTask> started = new ArrayList<>();
         while (true) {
             List<VideoUpstream> free = accountsWithFreeSlots(pool);
-            if (free.isEmpty() || !startOne(pool, free, arrived)) {
+            VideoTask one = free.isEmpty() ? null : startOne(pool, free, arrived);
+            if (one == null) {
                 return started;
             }
-            started++;
+            started.add(one);
         }
     }
 
@@ -89,15 +90,15 @@ public final class SlotScheduler {
                 .toList();
     }
 
-    /** @return whether a task took a slot */
-    private boolean startOne(String pool, List<VideoUpstream> free, VideoTask arrived) {
+    /** @return the task that took a slot, or null if none did */
+    private VideoTask startOne(String pool, List<VideoUpstream> free, VideoTask arrived) {
         Set<String> tenants = new LinkedHashSet<>(store.fairQueue(pool, TENANT_LOOKAHEAD));
         boolean arrivedWaits = arrived != null && arrived.state() == TaskState.QUEUED && arrived.pool().equals(pool);
         if (arrivedWaits) {
             tenants.add(arrived.tenant());
         }
         if (tenants.isEmpty()) {
-            return false;
+            return null;
         }
         List<FairShare> shares = new ArrayList<>(store.fairShares(pool, tenants));
         shares.removeIf(s -> s.waiting() <= 0);
@@ -124,7 +125,7 @@ public final class SlotScheduler {
                 } catch (NoFreeSlotException full) {
                     // Another poller took the account's last slot first: look at the accounts again.
                     List<VideoUpstream> again = accountsWithFreeSlots(pool);
-                    return !again.isEmpty() && startOne(pool, again, arrived);
+                    return again.isEmpty() ? null : startOne(pool, again, arrived);
                 } catch (StaleTaskException moved) {
                     continue;
                 }
@@ -132,13 +133,13 @@ public final class SlotScheduler {
                 LOG.info("task {} of {} took a {} slot on account {} after {} ms waiting", task.id(), task.tenant(), pool,
                         account.account(), now - task.createdMs());
                 queue.send(TaskMessage.advance(dispatching), 0);
-                return true;
+                return dispatching;
             }
             if (entries.isEmpty()) {
                 // Counted as waiting but nothing listed: either the index lags, or the tenant's backlog just emptied.
                 store.forgetIdleTenant(pool, share.tenant());
             }
         }
-        return false;
+        return null;
     }
 }

@@ -110,7 +110,7 @@ public final class Sweeper {
             upstreams.all().forEach(a -> slots.put(a.account(), a.limits().slotsPerPool()));
             accounts.recordCapacity(pool, slots);
             Backlog backlog = backlogs.get(pool);
-            backlog.started = finisher.scheduler().fill(pool, null);
+            backlog.started = finisher.scheduler().fill(pool, null).size();
             started += backlog.started;
         }
         recordGauges(backlogs);

@@ -13,7 +13,8 @@ import org.apache.logging.log4j.Logger;
  * Moves a task one step, on a message from the poll queue, by handing it to the part that owns its state:
  *
  * <pre>
- * QUEUED              -> {@link SlotScheduler}: free slots go to the tenants owed them (this task if its turn came)
+ * QUEUED              -> {@link SlotScheduler}: free slots go to the tenants owed them (this task if its turn came),
+ *                        and those started are created at once
  * DISPATCHING, SUBMITTING -> {@link Dispatcher}: create it upstream, exactly once
  * RUNNING             -> {@link RunningPolls}: query it, until {@link TaskFinisher} records its end
  * </pre>
@@ -56,7 +57,12 @@ public final class TaskAdvancer {
             return;
         }
         if (task.state() == TaskState.QUEUED) {
-            scheduler.fill(task.pool(), task);
+            // The tasks this arrival started are created here, not behind whatever the queue holds before their
+            // messages (a burst of submissions: hundreds of these arrivals). Their messages, sent with each claim,
+            // stay the durable trigger; a dispatch that finds its task moved on does nothing.
+            for (VideoTask started : scheduler.fill(task.pool(), task)) {
+                dispatcher.dispatch(started);
+            }
             return;
         }
         if (message.version() != null && message.version() != task.version() && !Dispatcher.isCreationOf(task, message)) {

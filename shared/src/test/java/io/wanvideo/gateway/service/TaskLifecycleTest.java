@@ -130,6 +130,21 @@ class TaskLifecycleTest {
     }
 
     @Test
+    void aTaskThatTakesASlotOnArrivalIsCreatedThenNotBehindTheQueuedMessages() throws Exception {
+        gateway = new GatewayHarness(FAST, GatewayHarness.quickSettings(), 5);
+        String id = submit(r2v("created on arrival"));
+        // Its arrival alone, as the poller takes it from a queue that may hold hundreds of others before the dispatch
+        // message the claim sends: that one handling has created it upstream.
+        gateway.poller.handle(TaskMessage.advance(gateway.task(id)));
+        assertThat(gateway.task(id).state()).isEqualTo(TaskState.RUNNING);
+        assertThat(simStat("create_calls")).isEqualTo(1);
+        // The messages still queued (the submission's, the claim's) find it moved on: still one create.
+        gateway.pumpUntil(() -> terminal(id), WAIT);
+        assertThat(gateway.task(id).state()).isEqualTo(TaskState.COMPLETED);
+        assertThat(simStat("create_calls")).isEqualTo(1);
+    }
+
+    @Test
     void aDuplicatedMessageAtEveryStepCreatesOneUpstreamTask() throws Exception {
         gateway = new GatewayHarness(FAST, GatewayHarness.quickSettings(), 5, s -> s, Crashes.duplicating(m -> true));
         String id = submit(r2v("dup"));
@@ -144,8 +159,9 @@ class TaskLifecycleTest {
     void twoPollersRacingOnOneMessageCreateOneUpstreamTask() throws Exception {
         gateway = new GatewayHarness(FAST, GatewayHarness.quickSettings(), 5);
         String id = submit(r2v("race"));
-        // Claim the slot, then hand the same DISPATCHING message to eight pollers at once.
-        gateway.poller.advancer().advance(new TaskMessage(TaskMessage.ADVANCE, id, 1L));
+        // Claim the slot (as a poller does before creating the task itself: a slot freed by another task's end is
+        // claimed there and left to its message), then hand that DISPATCHING message to eight pollers at once.
+        assertThat(gateway.poller.scheduler().fill(gateway.task(id).pool(), gateway.task(id))).hasSize(1);
         VideoTask dispatching = gateway.task(id);
         assertThat(dispatching.state()).isEqualTo(TaskState.DISPATCHING);
         ExecutorService pool = Executors.newFixedThreadPool(8);
