@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -66,6 +67,14 @@ public final class SlotScheduler {
      * @return the tasks started, each now DISPATCHING with its message sent
      */
     public List<VideoTask> fill(String pool, VideoTask arrived) {
+        return fill(pool, arrived, started -> {});
+    }
+
+    /**
+     * As {@link #fill(String, VideoTask)}, handing each task to {@code onStart} as soon as it took its slot, before
+     * the next is chosen.
+     */
+    public List<VideoTask> fill(String pool, VideoTask arrived, Consumer<VideoTask> onStart) {
         List<VideoTask> started = new ArrayList<>();
         while (true) {
             List<VideoUpstream> free = accountsWithFreeSlots(pool);
@@ -74,6 +83,7 @@ public final class SlotScheduler {
                 return started;
             }
             started.add(one);
+            onStart.accept(one);
         }
     }
 

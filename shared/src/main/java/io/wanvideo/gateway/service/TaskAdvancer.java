@@ -57,12 +57,10 @@ public final class TaskAdvancer {
             return;
         }
         if (task.state() == TaskState.QUEUED) {
-            // The tasks this arrival started are created here, not behind whatever the queue holds before their
-            // messages (a burst of submissions: hundreds of these arrivals). Their messages, sent with each claim,
-            // stay the durable trigger; a dispatch that finds its task moved on does nothing.
-            for (VideoTask started : scheduler.fill(task.pool(), task)) {
-                dispatcher.dispatch(started);
-            }
+            // Each task this arrival starts is created here as soon as it has its slot, not behind whatever the
+            // queue holds before its message (a burst of submissions: hundreds of these arrivals). The messages,
+            // sent with each claim, stay the durable trigger; a dispatch that finds its task moved on does nothing.
+            scheduler.fill(task.pool(), task, dispatcher::dispatch);
             return;
         }
         if (message.version() != null && message.version() != task.version() && !Dispatcher.isCreationOf(task, message)) {
