@@ -544,7 +544,8 @@ class TemplateTest {
                 .containsEntry("BacklogTooOldAlarm", io.wanvideo.gateway.metrics.Metric.OLDEST_BACKLOG_AGE.metricName())
                 .containsEntry("UpstreamKeyAlarm", io.wanvideo.gateway.metrics.Metric.ACCOUNTS_PAUSED.metricName())
                 .containsEntry("UpstreamThrottlingAlarm", io.wanvideo.gateway.metrics.Metric.UPSTREAM_THROTTLED.metricName())
-                .containsEntry("PollerErrorsAlarm", io.wanvideo.gateway.metrics.Metric.POLLER_MESSAGES_FAILED.metricName());
+                .containsEntry("PollerErrorsAlarm", io.wanvideo.gateway.metrics.Metric.POLLER_MESSAGES_FAILED.metricName())
+                .containsEntry("CompletionWatcherOffAlarm", io.wanvideo.gateway.metrics.Metric.COMPLETION_WATCHER_OFF.metricName());
         assertThat(template.at("/Parameters/AlarmTopicArn/Default").asText()).isEmpty();
     }
 
