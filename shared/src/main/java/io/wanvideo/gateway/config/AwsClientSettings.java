@@ -34,8 +34,7 @@ final class AwsClientSettings {
         Optional<URI> endpoint = endpoint(env, service);
         builder.region(region(env))
                 .credentialsProvider(credentials(env, endpoint.isPresent()))
-                .httpClientBuilder(UrlConnectionHttpClient.builder())
-                .overrideConfiguration(c -> c.addExecutionInterceptor(DryRun.INTERCEPTOR));
+                .httpClient(new DryRunHttpClient(UrlConnectionHttpClient.builder().build()));
         endpoint.ifPresent(builder::endpointOverride);
         return builder.build();
     }
