@@ -46,7 +46,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 /**
  * Cold start of each function as Lambda runs it (README, "Cold start"): its shaded jar alone in a fresh JVM with the
  * template's JIT setting (C1 only), its handler built by the no-argument constructor and invoked with its sample
- * event against DynamoDB Local, ElasticMQ and S3Proxy (and the DashScope simulator, which the samples never reach).
+ * event against DynamoDB Local, ElasticMQ and S3Proxy (and the DashScope simulator, where the poller's sample creates its task).
  *
  * <p>Three kinds of run per function, in shuffled order within each round: <b>cold</b> (init, then the first and a
  * second invocation: a cold start without SnapStart), <b>primed</b> (init, the SnapStart hooks as Lambda runs them

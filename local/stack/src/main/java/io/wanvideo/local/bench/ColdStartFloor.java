@@ -104,7 +104,7 @@ final class ColdStartFloor {
      * The sample batch's two messages side by side, as the poller's workers handle them. An advance of a queued task:
      * the task, the fair queue and its tenant's share, the accounts and their slot counts, the tenant's backlog head,
      * the task again, the slot claimed in one transaction, the share's head moved on, the message to dispatch it, and
-     * the accounts and slots once more (no slot left: the fill stops). A sweep: per pool the slot holders and the
+     * then, the slot taken on arrival, the create and what follows it (see below). A sweep: per pool the slot holders and the
      * backlog (fair queue, shares), the effects due, the paused accounts; per pool the capacity record and a fill
      * (accounts, slots, fair queue, shares); the gauges (slots per pool, the accounts) and the watcher's running index.
      */
@@ -128,8 +128,21 @@ final class ColdStartFloor {
                             .expressionAttributeValues(Map.of(":zero", AttributeValue.fromN("0"), ":one", AttributeValue.fromN("1")))).build()));
             update("fair#floor");
             sqs.sendMessage(s -> s.queueUrl(queue).messageBody("{\"kind\":\"advance\",\"task_id\":\"floor\",\"version\":2}"));
+            // The task took its slot on arrival, so the same handling creates it: the account's create rate, the
+            // task marked SUBMITTING, the create call, the task RUNNING and its first poll queued, the account's
+            // completion watcher started (its lease and message); then the next fill finds no slot.
+            update("rate#floor");
+            update("task#floor");
+            createUpstream();
+            update("task#floor");
+            sqs.sendMessage(s -> s.queueUrl(queue).delaySeconds(30).messageBody("{\"kind\":\"advance\",\"task_id\":\"floor\",\"version\":4}"));
+            getItem("watch#floor");
+            update("watch#floor");
+            sqs.sendMessage(s -> s.queueUrl(queue).delaySeconds(30).messageBody("{\"kind\":\"watch\",\"account\":\"floor\"}"));
             batchGet("account#");
             batchGet("slots#");
+            query("fair-queue", "fair_pool");
+            batchGet("fair#");
         }));
         done.add(workers.submit(() -> {
             for (int pool = 0; pool < 2; pool++) {
@@ -161,6 +174,32 @@ final class ColdStartFloor {
             workers.shutdown();
         }
     }
+
+    /** A create at the simulator as the DashScope client makes it: the JDK's HTTP client, built on first use. */
+    private static void createUpstream() {
+        if (upstream == null) {
+            upstream = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(java.time.Duration.ofSeconds(5)).followRedirects(java.net.http.HttpClient.Redirect.NEVER).build();
+        }
+        String body = "{\"model\":\"wan2.7-r2v\",\"input\":{\"prompt\":\"a cat\",\"media\":[{\"type\":\"reference_image\","
+                + "\"url\":\"https://example.com/a.png\"}]},\"parameters\":{\"resolution\":\"720P\",\"duration\":5}}";
+        try {
+            upstream.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(System.getenv("DASHSCOPE_BASE_URL")
+                            + "/api/v1/services/aigc/video-generation/video-synthesis"))
+                    .timeout(java.time.Duration.ofSeconds(30))
+                    .header("Authorization", "Bearer " + System.getenv("DASHSCOPE_API_KEY"))
+                    .header("Content-Type", "application/json").header("X-DashScope-Async", "enable")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static java.net.http.HttpClient upstream;
 
     private static void query(String index, String hashKey) {
         dynamo.query(q -> q.tableName(table).indexName(index).keyConditionExpression("#h = :h")
