@@ -173,10 +173,11 @@ public final class Mutations {
                     String param = prefix + ApiErrors.echo(name);
                     // In a form a null member is not sent and {} sends nothing: the field is then not there at all. Names
                     // beyond ASCII letters are sent as bytes the server reads as it may; a name longer than any the API
-                    // has is refused as a name, naming what it can.
+                    // has is refused as a name, naming what it can; a name of digits only is, in a form, an array
+                    // position (`media[0][9]` is written the same for both), refused for the form's shape.
                     boolean sent = !value.isNull() && !value.isObject();
                     Expectation asForm = !sent || !name.matches("[A-Za-z0-9_-]+") ? either()
-                            : name.length() > 200 ? Expectation.refused() : refusedNaming(param);
+                            : name.length() > 200 || name.matches("[0-9]+") ? Expectation.refused() : refusedNaming(param);
                     // A broken name sent as raw bytes is a body that is not UTF-8.
                     Expectation asJson = JsonText.wellFormed(name) ? refusedNaming(param) : refusedNaming(param, null);
                     return new BodyTree("unknown field " + param, copy, asJson, asForm);
