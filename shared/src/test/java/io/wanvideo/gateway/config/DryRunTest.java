@@ -35,7 +35,7 @@ class DryRunTest {
         });
 
         assertThat(answered).isTrue();
-        assertThat(sent[0].md5OfMessageBody()).isEqualTo(md5("{\"kind\":\"advance\"}"));
+        assertThat(sent[0].md5OfMessageBody()).isEqualTo(DryRunHttpClient.md5("{\"kind\":\"advance\"}"));
         assertThat(dynamo.getItem(g -> g.tableName(table).key(Map.of("pk", AttributeValue.fromS("dry#1")))).hasItem()).isFalse();
         assertThat(sqs.receiveMessage(r -> r.queueUrl(queues.pollQueueUrl()).waitTimeSeconds(1)).messages()).isEmpty();
 
@@ -45,14 +45,5 @@ class DryRunTest {
         sqs.sendMessage(s -> s.queueUrl(queues.pollQueueUrl()).messageBody("{\"kind\":\"advance\"}"));
         assertThat(dynamo.getItem(g -> g.tableName(table).key(Map.of("pk", AttributeValue.fromS("dry#1")))).hasItem()).isTrue();
         assertThat(sqs.receiveMessage(r -> r.queueUrl(queues.pollQueueUrl()).waitTimeSeconds(1)).messages()).hasSize(1);
-    }
-
-    private static String md5(String text) {
-        try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5")
-                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

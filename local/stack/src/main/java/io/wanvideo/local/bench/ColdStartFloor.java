@@ -1,5 +1,12 @@
 package io.wanvideo.local.bench;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -178,28 +185,28 @@ final class ColdStartFloor {
     /** A create at the simulator as the DashScope client makes it: the JDK's HTTP client, built on first use. */
     private static void createUpstream() {
         if (upstream == null) {
-            upstream = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1)
-                    .connectTimeout(java.time.Duration.ofSeconds(5)).followRedirects(java.net.http.HttpClient.Redirect.NEVER).build();
+            upstream = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
         }
         String body = "{\"model\":\"wan2.7-r2v\",\"input\":{\"prompt\":\"a cat\",\"media\":[{\"type\":\"reference_image\","
                 + "\"url\":\"https://example.com/a.png\"}]},\"parameters\":{\"resolution\":\"720P\",\"duration\":5}}";
         try {
-            upstream.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(System.getenv("DASHSCOPE_BASE_URL")
+            upstream.send(HttpRequest.newBuilder(URI.create(System.getenv("DASHSCOPE_BASE_URL")
                             + "/api/v1/services/aigc/video-generation/video-synthesis"))
-                    .timeout(java.time.Duration.ofSeconds(30))
+                    .timeout(Duration.ofSeconds(30))
                     .header("Authorization", "Bearer " + System.getenv("DASHSCOPE_API_KEY"))
                     .header("Content-Type", "application/json").header("X-DashScope-Async", "enable")
-                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
     }
 
-    private static java.net.http.HttpClient upstream;
+    private static HttpClient upstream;
 
     private static void query(String index, String hashKey) {
         dynamo.query(q -> q.tableName(table).indexName(index).keyConditionExpression("#h = :h")
