@@ -42,6 +42,13 @@ class AccountsAndDeadlinesTest {
         return gateway.task(id).state().terminal();
     }
 
+    /** The harness's quick settings with these two deadlines: the backlog's, and a slot holder's create's. */
+    private static PollerSettings deadlines(Duration queueTimeout, Duration dispatchTimeout) {
+        PollerSettings quick = GatewayHarness.quickSettings();
+        return new PollerSettings(quick.taskTimeout(), queueTimeout, dispatchTimeout, quick.orphanGrace(), quick.createTimeout(),
+                quick.maxTransientAttempts(), quick.videoUrlLifetime(), quick.accountProbeEvery());
+    }
+
     private AccountStates.AccountStatus status(String account) {
         return gateway.accounts.read(List.of(account)).get(account);
     }
@@ -121,11 +128,8 @@ class AccountsAndDeadlinesTest {
 
     @Test
     void aTaskWaitingInTheBacklogPastItsDeadlineFailsAndNothingIsCreated() throws Exception {
-        PollerSettings quick = GatewayHarness.quickSettings();
         gateway = GatewayHarness.setup(SimulatorSettings.defaults().withTiming(0, 30, 30)).slots(1)
-                .settings(new PollerSettings(quick.taskTimeout(), Duration.ofSeconds(2), quick.dispatchTimeout(),
-                        quick.orphanGrace(), quick.createTimeout(), quick.maxTransientAttempts(), quick.videoUrlLifetime(),
-                        quick.accountProbeEvery())).start();
+                .settings(deadlines(Duration.ofSeconds(2), GatewayHarness.quickSettings().dispatchTimeout())).start();
         String holder = gateway.submit("t", r2v("holder"));
         gateway.pumpUntil(() -> gateway.task(holder).state() == TaskState.RUNNING, WAIT);
         String waiting = gateway.submit("t", r2v("waits too long"));
@@ -136,11 +140,8 @@ class AccountsAndDeadlinesTest {
 
     @Test
     void theSweepGaugesTheBacklogItReadsOnceLessWhatItExpired() throws Exception {
-        PollerSettings quick = GatewayHarness.quickSettings();
         gateway = GatewayHarness.setup(SimulatorSettings.defaults().withTiming(0, 60, 60)).slots(1)
-                .settings(new PollerSettings(quick.taskTimeout(), Duration.ofSeconds(4), quick.dispatchTimeout(),
-                        quick.orphanGrace(), quick.createTimeout(), quick.maxTransientAttempts(), quick.videoUrlLifetime(),
-                        quick.accountProbeEvery())).start();
+                .settings(deadlines(Duration.ofSeconds(4), GatewayHarness.quickSettings().dispatchTimeout())).start();
         String holder = gateway.submit("t", r2v("holder"));
         gateway.pumpUntil(() -> gateway.task(holder).state() == TaskState.RUNNING, WAIT);
         List<String> waiting = List.of(gateway.submit("t", r2v("waits 1")), gateway.submit("u", r2v("waits 2")),
@@ -174,11 +175,8 @@ class AccountsAndDeadlinesTest {
 
     @Test
     void aCreateThrottledPastTheDispatchDeadlineFailsWithoutCreating() throws Exception {
-        PollerSettings quick = GatewayHarness.quickSettings();
         gateway = GatewayHarness.setup(SimulatorSettings.defaults().withTiming(0, 1, 1))
-                .settings(new PollerSettings(quick.taskTimeout(), quick.queueTimeout(), Duration.ofSeconds(3),
-                        quick.orphanGrace(), quick.createTimeout(), quick.maxTransientAttempts(), quick.videoUrlLifetime(),
-                        quick.accountProbeEvery())).start();
+                .settings(deadlines(GatewayHarness.quickSettings().queueTimeout(), Duration.ofSeconds(3))).start();
         gateway.sim.inject(Fault.error("create", 1000, 429, "Throttling.RateQuota"));
         String id = gateway.submit("t", r2v("throttled forever"));
         gateway.pumpUntil(() -> ended(id), WAIT);
