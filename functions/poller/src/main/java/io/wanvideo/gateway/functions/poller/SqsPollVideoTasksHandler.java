@@ -39,6 +39,7 @@ import io.wanvideo.gateway.store.TaskStore;
 import io.wanvideo.gateway.upstream.Upstreams;
 import io.wanvideo.gateway.upstream.VideoUpstream;
 import io.wanvideo.gateway.upstream.dashscope.DashScopeClient;
+import io.wanvideo.gateway.upstream.dashscope.LoopbackRehearsal;
 import io.wanvideo.gateway.validation.VideoRequestValidator;
 import io.wanvideo.gateway.webhook.WebhookSender;
 import io.wanvideo.gateway.webhook.WebhookTargets;
@@ -192,8 +193,8 @@ public final class SqsPollVideoTasksHandler implements RequestHandler<SQSEvent, 
      * Loads and runs, before a snapshot, what a batch goes through, writing nothing and calling no upstream: a batch
      * through this handler whose one message names a task that cannot exist (read, found absent, dropped); the reads
      * a fill and the sweep make; a state change, a slot claim and a message up to the wire (marshalled and signed,
-     * stopped before they are sent); the poll plans of the common requests (each a dynamic program); and the HTTP and
-     * TLS classes of the upstream calls, without a call.
+     * stopped before they are sent); the poll plans of the common requests (each a dynamic program); and the upstream
+     * calls' TLS classes and their whole HTTP path, rehearsed against a stand-in on loopback (nothing leaves the process).
      */
     public void prime() {
         long started = System.nanoTime();
@@ -237,8 +238,10 @@ public final class SqsPollVideoTasksHandler implements RequestHandler<SQSEvent, 
         DryRun.run(() -> store.claim(queued, dispatching, 1, null));
         DryRun.run(() -> store.transition(dispatching, dispatching.next().dueMs(now + 1000).build()));
         DryRun.run(() -> queue.send(TaskMessage.advance(dispatching), 0));
-        // The DashScope client builds its HTTP client on first use; what that needs is loaded here, without a call.
+        // The DashScope client builds its HTTP client on first use; TLS is loaded here, and a create and a query are
+        // rehearsed against a stand-in on loopback, so the first real call after a restore loads nothing.
         DashScopeClient.loadTransport();
+        LoopbackRehearsal.run(spec);
         Metrics.current().prime();
         LogContext.invocation(null);
         LOG.info("primed for a snapshot in {} ms", (System.nanoTime() - started) / 1_000_000);

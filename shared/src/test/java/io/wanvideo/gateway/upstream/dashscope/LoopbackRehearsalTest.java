@@ -1,0 +1,22 @@
+package io.wanvideo.gateway.upstream.dashscope;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.wanvideo.gateway.json.Json;
+import io.wanvideo.gateway.model.UpstreamState;
+import io.wanvideo.gateway.validation.VideoRequestValidator;
+import org.junit.jupiter.api.Test;
+
+class LoopbackRehearsalTest {
+    @Test
+    void aCreateAndAQueryRunThroughTheClientAgainstTheStandIn() {
+        var spec = new VideoRequestValidator().validate(Json.read("{\"model\":\"wan2.7-i2v\",\"prompt\":\"priming\","
+                + "\"media\":[{\"type\":\"first_frame\",\"url\":\"https://example.com/a.png\"}]}", JsonNode.class));
+
+        // The query parses the stand-in's answer through the client's own reading of DashScope's statuses.
+        assertThat(LoopbackRehearsal.run(spec)).isEqualTo(UpstreamState.SUCCEEDED);
+        // Each rehearsal listens on a port of its own and leaves nothing behind that a second one would meet.
+        assertThat(LoopbackRehearsal.run(spec)).isEqualTo(UpstreamState.SUCCEEDED);
+    }
+}
