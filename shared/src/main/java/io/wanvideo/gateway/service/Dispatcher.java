@@ -39,6 +39,9 @@ public final class Dispatcher {
     private static final Logger LOG = LogManager.getLogger(Dispatcher.class);
     private static final int MAX_BACKOFF_SECONDS = 60;
     private static final int RECORD_ATTEMPTS = 5;
+    /** How long {@link #record} may keep retrying in place after the create answered: the sum of its pauses. */
+    static final long RECORD_WINDOW_MS = java.util.stream.IntStream.rangeClosed(1, RECORD_ATTEMPTS)
+            .mapToLong(Dispatcher::recordPauseMs).sum();
 
     private final TaskStore store;
     private final TaskQueue queue;
@@ -132,13 +135,17 @@ public final class Dispatcher {
                 return;
             } catch (RuntimeException e) {
                 last = e;
-                sleep(Math.min(4000, 200L << attempt));
+                sleep(recordPauseMs(attempt));
             }
         }
         LOG.error("task {} was created upstream as {} but that could not be recorded; the id goes on in a message",
                 submitting.id(), upstreamId, last);
         queue.send(TaskMessage.created(submitting, upstreamId), 0);
         throw last;
+    }
+
+    private static long recordPauseMs(int attempt) {
+        return Math.min(4000, 200L << attempt);
     }
 
     private void createFailed(VideoTask submitting, UpstreamException e) {
@@ -221,7 +228,11 @@ public final class Dispatcher {
             record(task, upstreamId);
             return;
         }
-        long deadline = task.submitStartedMs() + settings.createTimeout().toMillis() + 5000;
+        // The create may take its whole timeout, and its answer may then spend the record's retries in place: only
+        // after both (and a margin) is a create with no recorded answer one whose outcome cannot be known. Ending it
+        // sooner would fail a task that is being recorded as running that moment (the arrival's inline create and its
+        // claim message meet here).
+        long deadline = task.submitStartedMs() + settings.createTimeout().toMillis() + RECORD_WINDOW_MS + 5000;
         long now = clock.millis();
         if (now < deadline) {
             queue.send(TaskMessage.advance(task), secondsFor(deadline - now));
