@@ -29,7 +29,12 @@ public final class ApiGatewayEndpoint {
                 LOG.error("unexpected failure handling {} {}", method(event), event.getRawPath(), e);
                 error = ApiError.internal("The gateway failed to handle this request. Retrying may help.");
             } else if (error.status() >= 500) {
-                LOG.warn("answering {} {}: {}", error.status(), error.code(), error.getMessage(), e.getCause());
+                // A null cause passed as the last argument would be an unused parameter to log4j, which warns.
+                if (e.getCause() == null) {
+                    LOG.warn("answering {} {}: {}", error.status(), error.code(), error.getMessage());
+                } else {
+                    LOG.warn("answering {} {}: {}", error.status(), error.code(), error.getMessage(), e.getCause());
+                }
             }
             return write(new ApiResponse(error.status(), error.body(), error.headers()));
         }

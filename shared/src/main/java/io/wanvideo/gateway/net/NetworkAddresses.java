@@ -1,7 +1,5 @@
 package io.wanvideo.gateway.net;
 
-import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Locale;
@@ -9,157 +7,129 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * What kind of network an address is on, for deciding where the gateway may point someone else's requests:
- * the upstream fetching media, a webhook delivery. Only public addresses are fit for either on AWS.
+ * What a URL's host says about where it leads before any lookup: a name for this machine, an address literal (IPv6 in
+ * brackets, IPv4 in every notation curl, browsers and inet_aton read), or an ordinary name. With
+ * {@link SpecialPurposeAddresses}, the table of what is not the public internet, this is how the gateway decides where
+ * it may point someone else's requests: the upstream fetching media ({@link #offInternetByNotation}) and a webhook
+ * delivery (which also checks each address a name resolves to).
  */
 public final class NetworkAddresses {
-    /** Anything made of digits and dots is an IPv4 literal to the JDK (127.1, 2130706433 included): no DNS. */
-    private static final Pattern IPV4_LITERAL = Pattern.compile("[0-9.]+");
-
-    public enum Kind {
-        PUBLIC, LOOPBACK, PRIVATE, LINK_LOCAL, UNIQUE_LOCAL, SHARED, UNSPECIFIED, MULTICAST;
-
-        /** Wording for an error message: "a loopback address". */
-        public String describe() {
-            return switch (this) {
-                case PUBLIC -> "a public address";
-                case LOOPBACK -> "a loopback address";
-                case PRIVATE -> "a private network address";
-                case LINK_LOCAL -> "a link-local address (cloud metadata lives there)";
-                case UNIQUE_LOCAL -> "an IPv6 unique-local address";
-                case SHARED -> "a carrier-grade NAT address";
-                case UNSPECIFIED -> "the unspecified address";
-                case MULTICAST -> "a multicast address";
-            };
-        }
-    }
+    /** Names that mean this machine whatever DNS says (RFC 6761), and the usual hosts-file aliases. */
+    private static final Pattern LOCAL_NAMES =
+            Pattern.compile("localhost|.+\\.localhost|localhost\\.localdomain|ip6-localhost|ip6-loopback");
+    /** A last label of digits or 0x-hex: a host that an IPv4 parser (curl's, a browser's) reads as an address. */
+    private static final Pattern NUMERIC_LABEL = Pattern.compile("[0-9]+|0x[0-9a-f]*");
 
     private NetworkAddresses() {}
 
-    public static Kind classify(InetAddress address) {
-        InetAddress a = unmapped(address);
-        if (a.isAnyLocalAddress()) {
-            return Kind.UNSPECIFIED;
+    /** Lower case, no brackets, no final dot: the form checks, lookups and TLS see. */
+    public static String hostName(String host) {
+        String name = host.toLowerCase(Locale.ROOT);
+        if (name.startsWith("[") && name.endsWith("]")) {
+            name = name.substring(1, name.length() - 1);
         }
-        if (a.isLoopbackAddress()) {
-            return Kind.LOOPBACK;
-        }
-        if (a.isLinkLocalAddress()) {
-            return Kind.LINK_LOCAL;
-        }
-        if (a.isMulticastAddress()) {
-            return Kind.MULTICAST;
-        }
-        byte[] b = a.getAddress();
-        if (a instanceof Inet4Address) {
-            int first = b[0] & 0xff;
-            int second = b[1] & 0xff;
-            if (first == 0) {
-                return Kind.UNSPECIFIED;
-            }
-            if (first == 10 || (first == 172 && second >= 16 && second <= 31) || (first == 192 && second == 168)) {
-                return Kind.PRIVATE;
-            }
-            if (first == 100 && second >= 64 && second <= 127) {
-                return Kind.SHARED;
-            }
-            if (first >= 240) {
-                return Kind.UNSPECIFIED;
-            }
-            return Kind.PUBLIC;
-        }
-        if ((b[0] & 0xfe) == 0xfc) {
-            return Kind.UNIQUE_LOCAL;
-        }
-        if (a.isSiteLocalAddress()) {
-            return Kind.PRIVATE;
-        }
-        return Kind.PUBLIC;
+        return name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
     }
 
-    /** IPv4-mapped IPv6 (::ffff:10.0.0.1) is the IPv4 address it maps. */
-    private static InetAddress unmapped(InetAddress address) {
-        if (address instanceof Inet6Address) {
-            byte[] b = address.getAddress();
-            boolean mapped = true;
-            for (int i = 0; i < 10; i++) {
-                mapped &= b[i] == 0;
-            }
-            mapped &= (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff;
-            if (mapped) {
-                try {
-                    return InetAddress.getByAddress(new byte[] {b[12], b[13], b[14], b[15]});
-                } catch (UnknownHostException impossible) {
-                    throw new IllegalStateException(impossible);
-                }
-            }
-        }
-        return address;
+    /** A name (as {@link #hostName} gives it) that means this machine, whatever DNS says. */
+    public static boolean isLocalName(String name) {
+        return LOCAL_NAMES.matcher(name).matches();
+    }
+
+    /** A name (as {@link #hostName} gives it) that IPv4 parsers read as an address, valid or not: 127.1, 0x7f.1, 1.2.3.4.5. */
+    public static boolean isNumeric(String name) {
+        return NUMERIC_LABEL.matcher(name.substring(name.lastIndexOf('.') + 1)).matches();
     }
 
     /**
-     * The kind of a URL host when the host itself says it, without asking DNS: an IP literal, or a name that is
-     * loopback by definition ({@code localhost} and its subdomains). Empty for ordinary names.
+     * Why a URL's host leads off the public internet, when its notation alone says so: a name for this machine, an
+     * address literal in a special-purpose block (in any notation), or a numeric host that is no address. Nothing is
+     * looked up: an ordinary name is for whoever fetches it to resolve.
+     *
+     * @param allowLoopback whether this machine is a fit target (the one-machine stack)
+     * @return the words for a refusal ("a loopback address"), or empty for an ordinary name or a public address
      */
-    public static Optional<Kind> literalKind(String host) {
-        String h = host.toLowerCase(Locale.ROOT);
-        if (h.endsWith(".")) {
-            h = h.substring(0, h.length() - 1);
-        }
-        if (h.equals("localhost") || h.endsWith(".localhost")) {
-            return Optional.of(Kind.LOOPBACK);
-        }
-        if (h.startsWith("[") && h.endsWith("]")) {
-            try {
-                // A bracketed literal is parsed, never looked up.
-                return Optional.of(classify(InetAddress.getByName(h.substring(1, h.length() - 1))));
-            } catch (UnknownHostException notAnAddress) {
-                return Optional.of(Kind.UNSPECIFIED);
+    public static Optional<String> offInternetByNotation(String host, boolean allowLoopback) {
+        String name = hostName(host);
+        InetAddress address;
+        if (isLocalName(name)) {
+            return allowLoopback ? Optional.empty() : Optional.of("a loopback address");
+        } else if (name.contains(":")) {
+            if (name.contains("%")) {
+                // A zone picks a local interface: only meaningful for link-local addresses.
+                return Optional.of("an address scoped to a network interface");
             }
-        }
-        if (!IPV4_LITERAL.matcher(h).matches()) {
+            try {
+                // In brackets, InetAddress only parses, and fails rather than falling back to a lookup.
+                address = InetAddress.getByName("[" + name + "]");
+            } catch (UnknownHostException notAnAddress) {
+                return Optional.of("no valid IPv6 address");
+            }
+        } else if (isNumeric(name)) {
+            Optional<InetAddress> ipv4 = legacyIpv4(name);
+            if (ipv4.isEmpty()) {
+                return Optional.of("a numeric host that is no valid IPv4 address");
+            }
+            address = ipv4.get();
+        } else {
             return Optional.empty();
         }
-        byte[] address = ipv4(h);
-        if (address == null) {
-            // Digits and dots that are no address (1.2.3.4.5): nothing anyone can reach.
-            return Optional.of(Kind.UNSPECIFIED);
+        if (allowLoopback && SpecialPurposeAddresses.isLoopback(address)) {
+            return Optional.empty();
         }
-        try {
-            return Optional.of(classify(InetAddress.getByAddress(address)));
-        } catch (UnknownHostException impossible) {
-            throw new IllegalStateException(impossible);
-        }
+        return SpecialPurposeAddresses.kind(address);
     }
 
     /**
-     * IPv4 in every form resolvers accept (inet_aton): a.b.c.d, a.b.c (c fills 16 bits), a.b (b fills 24),
-     * a (32 bits), each part decimal. Null when it is none of them.
+     * Reads an IPv4 address the way inet_aton, curl and browsers do: one to four parts, each decimal, octal
+     * (leading 0) or hex (0x), the last part filling the remaining bytes. So 127.1, 0x7f.1 and 2130706433 are
+     * all 127.0.0.1.
      */
-    static byte[] ipv4(String text) {
-        String[] parts = text.split("\\.", -1);
-        if (parts.length < 1 || parts.length > 4) {
-            return null;
+    public static Optional<InetAddress> legacyIpv4(String host) {
+        String[] parts = host.split("\\.", -1);
+        if (parts.length > 4) {
+            return Optional.empty();
         }
         long[] values = new long[parts.length];
         for (int i = 0; i < parts.length; i++) {
-            if (parts[i].isEmpty() || parts[i].length() > 10) {
-                return null;
+            String part = parts[i];
+            int radix = 10;
+            if (part.startsWith("0x")) {
+                part = part.substring(2);
+                radix = 16;
+            } else if (part.length() > 1 && part.startsWith("0")) {
+                part = part.substring(1);
+                radix = 8;
             }
-            values[i] = Long.parseLong(parts[i]);
+            if (part.isEmpty() && radix == 16) {
+                part = "0";
+            }
+            if (part.isEmpty() || part.length() > 12 || !part.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+                return Optional.empty();
+            }
+            try {
+                values[i] = Long.parseLong(part, radix);
+            } catch (NumberFormatException e) {
+                return Optional.empty();
+            }
         }
-        long value = 0;
-        for (int i = 0; i < parts.length - 1; i++) {
+        long address = 0;
+        for (int i = 0; i < values.length - 1; i++) {
             if (values[i] > 255) {
-                return null;
+                return Optional.empty();
             }
-            value |= values[i] << (24 - 8 * i);
+            address |= values[i] << (8 * (3 - i));
         }
-        long last = values[parts.length - 1];
-        if (last >= 1L << (8 * (5 - parts.length))) {
-            return null;
+        long last = values[values.length - 1];
+        if (last >= 1L << (8 * (5 - values.length))) {
+            return Optional.empty();
         }
-        value |= last;
-        return new byte[] {(byte) (value >>> 24), (byte) (value >>> 16), (byte) (value >>> 8), (byte) value};
+        address |= last;
+        byte[] bytes = {(byte) (address >>> 24), (byte) (address >>> 16), (byte) (address >>> 8), (byte) address};
+        try {
+            return Optional.of(InetAddress.getByAddress(bytes));
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -41,7 +41,7 @@ public final class AccountHealth {
         long now = clock.millis();
         states.pause(account, e.getMessage(), now, now + settings.accountProbeEvery().toMillis());
         Metrics.count(Metric.UPSTREAM_KEY_REFUSED, account);
-        LOG.error("upstream account {} paused: {}. No new tasks go to it; they wait or go to other accounts. Dispatch "
+        LOG.error("upstream account {} paused ({}): no new tasks go to it; they wait or go to other accounts. Dispatch "
                 + "resumes by itself once a probe shows the key works (fix or rotate the key; it is re-read).", account,
                 e.getMessage());
     }

@@ -10,8 +10,10 @@ import java.util.regex.Pattern;
 
 /**
  * Where a media item may point: what the upstream can fetch, and nothing it cannot. The upstream fetches from
- * the internet, so a URL whose host is plainly not on it (loopback, a private network, link-local and the cloud
- * metadata address) is refused here rather than billed as a failed task there. The local stack may allow
+ * the internet, so a URL whose host is plainly not on it (a name for this machine, or an address literal, in any
+ * notation, in one of the special-purpose blocks: loopback, private networks, link-local and the cloud metadata
+ * address, documentation ranges...) is refused here rather than billed as a failed task there. A name is not looked
+ * up: the upstream resolves it from its own network. The local stack may allow
  * loopback, where its simulator fetches.
  */
 final class MediaUrls {
@@ -74,10 +76,9 @@ final class MediaUrls {
             if (uri.getRawUserInfo() != null) {
                 throw ApiError.invalidValue(param, "`" + param + "` must not carry credentials (user:password@).");
             }
-            Optional<NetworkAddresses.Kind> kind = NetworkAddresses.literalKind(uri.getHost());
-            if (kind.isPresent() && kind.get() != NetworkAddresses.Kind.PUBLIC
-                    && !(allowLoopback && kind.get() == NetworkAddresses.Kind.LOOPBACK)) {
-                throw ApiError.invalidValue(param, "`" + param + "` points at " + kind.get().describe()
+            Optional<String> offInternet = NetworkAddresses.offInternetByNotation(uri.getHost(), allowLoopback);
+            if (offInternet.isPresent()) {
+                throw ApiError.invalidValue(param, "`" + param + "` points at " + offInternet.get()
                         + ", which the upstream cannot fetch from the internet; give a public URL.");
             }
             return url;

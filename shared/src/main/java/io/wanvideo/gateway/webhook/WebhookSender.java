@@ -1,5 +1,6 @@
 package io.wanvideo.gateway.webhook;
 
+import io.wanvideo.gateway.net.NetworkAddresses;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.net.ConnectException;
@@ -207,7 +208,7 @@ public final class WebhookSender implements AutoCloseable {
                 Promise<List<InetSocketAddress>> promise) {
             List<InetSocketAddress> checked;
             try {
-                String name = WebhookTargets.hostName(host);
+                String name = NetworkAddresses.hostName(host);
                 checked = targets.resolve(host).stream()
                         .map(address -> new InetSocketAddress(named(name, address), port))
                         .toList();

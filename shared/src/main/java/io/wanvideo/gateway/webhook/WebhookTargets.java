@@ -1,6 +1,8 @@
 package io.wanvideo.gateway.webhook;
 
 import io.wanvideo.gateway.api.ApiErrors;
+import io.wanvideo.gateway.net.NetworkAddresses;
+import io.wanvideo.gateway.net.SpecialPurposeAddresses;
 import io.wanvideo.gateway.webhook.WebhookTargetRefusedException.Rule;
 import java.net.InetAddress;
 import java.net.URI;
@@ -48,12 +50,7 @@ public final class WebhookTargets {
         }
     }
 
-    /** Names that mean this machine whatever DNS says (RFC 6761), and the usual hosts-file aliases. */
-    private static final Pattern LOCAL_NAMES =
-            Pattern.compile("localhost|.+\\.localhost|localhost\\.localdomain|ip6-localhost|ip6-loopback");
     private static final Pattern DOTTED_QUAD = Pattern.compile("(0|[1-9][0-9]{0,2})(\\.(0|[1-9][0-9]{0,2})){3}");
-    /** A last label of digits or 0x-hex: a host that an IPv4 parser (curl's, a browser's) reads as an address. */
-    private static final Pattern NUMERIC_LABEL = Pattern.compile("[0-9]+|0x[0-9a-f]*");
 
     private final Policy policy;
     private final HostResolver resolver;
@@ -120,7 +117,7 @@ public final class WebhookTargets {
             // java.net.URI gives up on hosts it cannot read (127.1, names with _ or non-ASCII letters). A
             // numeric one is still an address to other parsers: refuse it as that address where we can tell.
             String authority = uri.getRawAuthority().replaceFirst(":[0-9]*$", "");
-            Optional<InetAddress> numeric = legacyIpv4(authority.toLowerCase(Locale.ROOT));
+            Optional<InetAddress> numeric = NetworkAddresses.legacyIpv4(authority.toLowerCase(Locale.ROOT));
             if (numeric.isPresent()) {
                 checkAddress(authority, numeric.get(), false);
                 throw new WebhookTargetRefusedException(Rule.FORM, "its host " + ApiErrors.echo(authority)
@@ -149,7 +146,7 @@ public final class WebhookTargets {
         if (literal.isPresent()) {
             return List.of(literal.get());
         }
-        String name = hostName(host);
+        String name = NetworkAddresses.hostName(host);
         List<InetAddress> addresses;
         try {
             addresses = resolver.resolve(name);
@@ -172,16 +169,15 @@ public final class WebhookTargets {
      * @return the address, when the host is an address literal (already checked); empty for a name
      */
     private Optional<InetAddress> checkName(String host) {
-        String name = hostName(host);
+        String name = NetworkAddresses.hostName(host);
         if (name.isEmpty()) {
             throw new WebhookTargetRefusedException(Rule.FORM, "it has no host");
         }
         if (name.contains(":")) {
             return Optional.of(checkAddress(name, ipv6Literal(name), false));
         }
-        String[] labels = name.split("\\.", -1);
-        if (NUMERIC_LABEL.matcher(labels[labels.length - 1]).matches()) {
-            Optional<InetAddress> address = legacyIpv4(name);
+        if (NetworkAddresses.isNumeric(name)) {
+            Optional<InetAddress> address = NetworkAddresses.legacyIpv4(name);
             // Refuse a forbidden address as that, whatever its notation; then refuse the notation itself.
             address.ifPresent(a -> checkAddress(name, a, false));
             if (address.isEmpty() || !DOTTED_QUAD.matcher(name).matches()) {
@@ -191,12 +187,12 @@ public final class WebhookTargets {
             return address;
         }
         if (!policy.allowsLoopback()) {
-            if (LOCAL_NAMES.matcher(name).matches()) {
+            if (NetworkAddresses.isLocalName(name)) {
                 throw new WebhookTargetRefusedException(Rule.LOCAL_NAME, "its host " + ApiErrors.echo(name)
                         + " names this machine");
             }
             // A one-label name is completed with the resolver's search domains: it means a host on our network.
-            if (labels.length == 1) {
+            if (!name.contains(".")) {
                 throw new WebhookTargetRefusedException(Rule.LOCAL_NAME, "its host " + ApiErrors.echo(name)
                         + " is not a fully qualified domain name");
             }
@@ -218,15 +214,6 @@ public final class WebhookTargets {
         return address;
     }
 
-    /** Lower case, no brackets, no final dot: the form checks, lookups and TLS see. */
-    static String hostName(String host) {
-        String name = host.toLowerCase(Locale.ROOT);
-        if (name.startsWith("[") && name.endsWith("]")) {
-            name = name.substring(1, name.length() - 1);
-        }
-        return name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
-    }
-
     private static InetAddress ipv6Literal(String literal) {
         if (literal.contains("%")) {
             // A zone picks a local interface: only meaningful for link-local addresses, never for a webhook.
@@ -239,59 +226,6 @@ public final class WebhookTargets {
         } catch (UnknownHostException e) {
             throw new WebhookTargetRefusedException(Rule.FORM, "its host " + ApiErrors.echo(literal)
                     + " is not a valid IPv6 address");
-        }
-    }
-
-    /**
-     * Reads an IPv4 address the way inet_aton, curl and browsers do: one to four parts, each decimal, octal
-     * (leading 0) or hex (0x), the last part filling the remaining bytes. So 127.1, 0x7f.1 and 2130706433 are
-     * all 127.0.0.1.
-     */
-    static Optional<InetAddress> legacyIpv4(String host) {
-        String[] parts = host.split("\\.", -1);
-        if (parts.length > 4) {
-            return Optional.empty();
-        }
-        long[] values = new long[parts.length];
-        for (int i = 0; i < parts.length; i++) {
-            String part = parts[i];
-            int radix = 10;
-            if (part.startsWith("0x")) {
-                part = part.substring(2);
-                radix = 16;
-            } else if (part.length() > 1 && part.startsWith("0")) {
-                part = part.substring(1);
-                radix = 8;
-            }
-            if (part.isEmpty() && radix == 16) {
-                part = "0";
-            }
-            if (part.isEmpty() || part.length() > 12 || !part.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
-                return Optional.empty();
-            }
-            try {
-                values[i] = Long.parseLong(part, radix);
-            } catch (NumberFormatException e) {
-                return Optional.empty();
-            }
-        }
-        long address = 0;
-        for (int i = 0; i < values.length - 1; i++) {
-            if (values[i] > 255) {
-                return Optional.empty();
-            }
-            address |= values[i] << (8 * (3 - i));
-        }
-        long last = values[values.length - 1];
-        if (last >= 1L << (8 * (5 - values.length))) {
-            return Optional.empty();
-        }
-        address |= last;
-        byte[] bytes = {(byte) (address >>> 24), (byte) (address >>> 16), (byte) (address >>> 8), (byte) address};
-        try {
-            return Optional.of(InetAddress.getByAddress(bytes));
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

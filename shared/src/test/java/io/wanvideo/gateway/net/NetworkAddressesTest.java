@@ -2,96 +2,80 @@ package io.wanvideo.gateway.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.wanvideo.gateway.net.NetworkAddresses.Kind;
-import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.util.EnumSet;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Which network an address is on, by the edges of each range: the first and last address inside, and the
- * neighbours outside. Literals only; nothing is looked up.
+ * What a host says of itself without a lookup: names for this machine, address literals in every notation, and why
+ * one leads off the internet (the words come from {@link SpecialPurposeAddresses}, tested block by block there).
  */
 class NetworkAddressesTest {
     @ParameterizedTest(name = "{0}: {1}")
-    @CsvSource({
-            "0.0.0.0, UNSPECIFIED", "0.1.2.3, UNSPECIFIED", "0.255.255.255, UNSPECIFIED", "1.0.0.0, PUBLIC",
-            "9.255.255.255, PUBLIC", "10.0.0.0, PRIVATE", "10.255.255.255, PRIVATE", "11.0.0.0, PUBLIC",
-            "100.63.255.255, PUBLIC", "9.100.0.1, PUBLIC", "100.64.0.0, SHARED", "100.127.255.255, SHARED", "100.128.0.0, PUBLIC",
-            "126.255.255.255, PUBLIC", "127.0.0.1, LOOPBACK", "127.255.255.254, LOOPBACK", "128.0.0.0, PUBLIC",
-            "169.254.169.254, LINK_LOCAL", "169.253.255.255, PUBLIC", "169.255.0.0, PUBLIC",
-            "172.15.255.255, PUBLIC", "172.16.0.0, PRIVATE", "172.31.255.255, PRIVATE", "172.32.0.0, PUBLIC",
-            "171.16.0.1, PUBLIC", "192.167.255.255, PUBLIC", "192.168.0.0, PRIVATE", "192.168.255.255, PRIVATE",
-            "192.169.0.0, PUBLIC", "193.168.0.1, PUBLIC", "10.168.0.1, PRIVATE", "8.8.8.8, PUBLIC",
-            "223.255.255.255, PUBLIC", "224.0.0.1, MULTICAST", "239.255.255.255, MULTICAST",
-            "240.0.0.0, UNSPECIFIED", "255.255.255.255, UNSPECIFIED",
-            "::, UNSPECIFIED", "::1, LOOPBACK", "fe80::1, LINK_LOCAL", "ff02::1, MULTICAST",
-            "fc00::1, UNIQUE_LOCAL", "fdff:ffff::1, UNIQUE_LOCAL", "fbff::1, PUBLIC", "fe00::1, PUBLIC",
-            "fec0::1, PRIVATE", "2001:4860:4860::8888, PUBLIC", "2606:4700::1111, PUBLIC"})
-    void classifiesEachRangeToItsEdges(String literal, Kind kind) throws Exception {
-        InetAddress address = InetAddress.getByName(literal.contains(":") ? "[" + literal + "]" : literal);
-        assertThat(NetworkAddresses.classify(address)).isEqualTo(kind);
-    }
-
-    private static Inet6Address ipv6(int... bytes) throws Exception {
-        byte[] b = new byte[16];
-        for (int i = 0; i < 16; i++) {
-            b[i] = (byte) bytes[i];
-        }
-        // Inet6Address.getByAddress keeps an IPv4-mapped address as IPv6, as an address from a resolver may be.
-        return Inet6Address.getByAddress(null, b, -1);
-    }
-
-    @Test
-    void anIpv4MappedAddressIsTheIpv4AddressItMaps() throws Exception {
-        assertThat(NetworkAddresses.classify(ipv6(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 10, 0, 0, 1))).isEqualTo(Kind.PRIVATE);
-        assertThat(NetworkAddresses.classify(ipv6(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 127, 0, 0, 1))).isEqualTo(Kind.LOOPBACK);
-        assertThat(NetworkAddresses.classify(ipv6(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 100, 64, 0, 1))).isEqualTo(Kind.SHARED);
-        assertThat(NetworkAddresses.classify(ipv6(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 8, 8, 8, 8))).isEqualTo(Kind.PUBLIC);
-        // Anything else with 10.0.0.1 in its last bytes is an IPv6 address like any other.
-        assertThat(NetworkAddresses.classify(ipv6(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xfe, 10, 0, 0, 1))).isEqualTo(Kind.PUBLIC);
-        assertThat(NetworkAddresses.classify(ipv6(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xfe, 0xff, 10, 0, 0, 1))).isEqualTo(Kind.PUBLIC);
-        assertThat(NetworkAddresses.classify(ipv6(0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0xff, 0xff, 10, 0, 0, 1))).isEqualTo(Kind.PUBLIC);
-        assertThat(NetworkAddresses.classify(ipv6(1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 10, 0, 0, 1))).isEqualTo(Kind.PUBLIC);
+    @CsvSource(delimiter = '|', nullValues = "-", value = {
+            "localhost | a loopback address", "LOCALHOST | a loopback address", "localhost. | a loopback address",
+            "api.localhost | a loopback address", "localhost.localdomain | a loopback address",
+            "ip6-localhost | a loopback address", "notlocalhost | -", "localhost.example.com | -", "example.com | -",
+            "cdn-1.example.com. | -", "123.example.com | -", "example.123x | -",
+            "[::1] | a loopback address", "[FE80::1] | a link-local address", "[2001:4860:4860::8888] | -",
+            "[::ffff:10.0.0.1] | a private address", "[64:ff9b::a00:1] | an IPv6 form of 10.0.0.1, a private address",
+            "[2001:db8::1] | a documentation address", "[fe80::1%25eth0] | an address scoped to a network interface",
+            "[not:an:address] | no valid IPv6 address", "[::1 | no valid IPv6 address",
+            "127.0.0.1 | a loopback address", "127.1 | a loopback address", "2130706433 | a loopback address",
+            "0x7f.1 | a loopback address", "0177.0.0.1 | a loopback address", "10.1 | a private address",
+            "169.254.169.254 | a link-local address (where cloud metadata services live)",
+            "192.0.2.1 | a documentation address", "0.0.0.0 | an unspecified address", "8.8.8.8 | -", "8.8.8.8. | -",
+            "1.2.3.4.5 | a numeric host that is no valid IPv4 address", "256.1.1.1 | a numeric host that is no valid IPv4 address",
+            "1..2 | a numeric host that is no valid IPv4 address", "08.0.0.1 | a numeric host that is no valid IPv4 address",
+            "99999999999999999999 | a numeric host that is no valid IPv4 address"})
+    void aHostSaysWhyItLeadsOffTheInternetWithoutALookup(String host, String why) {
+        assertThat(NetworkAddresses.offInternetByNotation(host, false)).isEqualTo(Optional.ofNullable(why));
     }
 
     @ParameterizedTest(name = "{0}: {1}")
-    @CsvSource(nullValues = "-", value = {
-            "localhost, LOOPBACK", "LOCALHOST, LOOPBACK", "localhost., LOOPBACK", "api.localhost, LOOPBACK",
-            "notlocalhost, -", "localhost.example.com, -", "example.com, -", "cdn-1.example.com., -",
-            "[::1], LOOPBACK", "[FE80::1], LINK_LOCAL", "[2001:4860:4860::8888], PUBLIC", "[::ffff:10.0.0.1], PRIVATE",
-            "[not-an-address], UNSPECIFIED", "[::1, -", "1::1], -",
-            "127.0.0.1, LOOPBACK", "127.1, LOOPBACK", "2130706433, LOOPBACK", "10.1, PRIVATE", "8.8.8.8, PUBLIC",
-            "8.8.8.8., PUBLIC", "1.2.3.4.5, UNSPECIFIED", "256.1.1.1, UNSPECIFIED", "1..2, UNSPECIFIED",
-            "99999999999999999999, UNSPECIFIED"})
-    void aHostThatIsAnAddressSaysItsKindWithoutALookup(String host, Kind kind) {
-        assertThat(NetworkAddresses.literalKind(host)).isEqualTo(Optional.ofNullable(kind));
-    }
-
-    @ParameterizedTest(name = "{0} is {1}")
-    @CsvSource(nullValues = "-", value = {
-            "1.2.3.4, 1.2.3.4", "255.255.255.255, 255.255.255.255", "127.1, 127.0.0.1", "255.1, 255.0.0.1",
-            "1.16777215, 1.255.255.255", "1.2.65535, 1.2.255.255", "10.1.258, 10.1.1.2", "1.2.3.255, 1.2.3.255",
-            "4294967295, 255.255.255.255", "1234567890, 73.150.2.210", "0, 0.0.0.0",
-            "4294967296, -", "1.16777216, -", "1.2.65536, -", "1.2.3.256, -", "256.1, -", "1.256.1, -", "1.2.256.1, -",
-            "12345678901, -", "99999999999999999999, -", "1.2.3.4.5, -", "1.2.3.4.0, -", "1..2, -", "'', -", "1., -"})
-    void readsIpv4InEveryFormResolversAccept(String text, String dotted) throws Exception {
-        byte[] address = NetworkAddresses.ipv4(text);
-        if (dotted == null) {
-            assertThat(address).isNull();
-        } else {
-            assertThat(address).isEqualTo(InetAddress.getByName(dotted).getAddress());
-        }
+    @CsvSource(delimiter = '|', nullValues = "-", value = {
+            "localhost | -", "127.0.0.1 | -", "127.1 | -", "[::1] | -", "[::ffff:127.0.0.1] | -", "example.com | -",
+            "10.0.0.1 | a private address", "[fe80::1] | a link-local address", "0.0.0.0 | an unspecified address",
+            "1.2.3.4.5 | a numeric host that is no valid IPv4 address"})
+    void theOneMachineStackAllowsLoopbackAndNothingElse(String host, String why) {
+        assertThat(NetworkAddresses.offInternetByNotation(host, true)).isEqualTo(Optional.ofNullable(why));
     }
 
     @Test
-    void eachKindIsWordedForAnErrorMessage() {
-        assertThat(EnumSet.allOf(Kind.class)).extracting(Kind::describe).containsExactly("a public address",
-                "a loopback address", "a private network address", "a link-local address (cloud metadata lives there)",
-                "an IPv6 unique-local address", "a carrier-grade NAT address", "the unspecified address",
-                "a multicast address");
+    void hostsAreComparedInLowerCaseWithoutBracketsOrTheFinalDot() {
+        assertThat(NetworkAddresses.hostName("[::1]")).isEqualTo("::1");
+        assertThat(NetworkAddresses.hostName("[::1")).isEqualTo("[::1");
+        assertThat(NetworkAddresses.hostName("::1]")).isEqualTo("::1]");
+        assertThat(NetworkAddresses.hostName("Hooks.Example.COM.")).isEqualTo("hooks.example.com");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"127.1, true", "1.2.3.4.5, true", "0x7f, true", "0x, true", "a.0x1f, true", "example.com, false",
+            "1.2.3.x, false", "0x1g, false", "123.example, false", "'', false", "1., false"})
+    void aHostWhoseLastLabelIsANumberIsReadAsAnAddress(String name, boolean numeric) {
+        assertThat(NetworkAddresses.isNumeric(name)).isEqualTo(numeric);
+    }
+
+    @ParameterizedTest(name = "{0} is {1}")
+    @CsvSource({
+            "127.0.0.1, 127.0.0.1", "127.1, 127.0.0.1", "10.1, 10.0.0.1", "192.168.257, 192.168.1.1",
+            "2130706433, 127.0.0.1", "0x7f000001, 127.0.0.1", "0x7f.0.0.1, 127.0.0.1", "0177.0.0.1, 127.0.0.1",
+            "0x, 0.0.0.0", "8.8.2056, 8.8.8.8", "0x00000000007f, 0.0.0.127", "1.2.3.4, 1.2.3.4",
+            "255.255.255.255, 255.255.255.255", "255.1, 255.0.0.1", "1.16777215, 1.255.255.255",
+            "1.2.65535, 1.2.255.255", "10.1.258, 10.1.1.2", "4294967295, 255.255.255.255", "1234567890, 73.150.2.210",
+            "0, 0.0.0.0"})
+    void legacyIpv4NotationsReadAsCurlAndBrowsersReadThem(String host, String address) throws Exception {
+        assertThat(NetworkAddresses.legacyIpv4(host)).contains(InetAddress.getByName(address));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"256.0.0.1", "1.2.3.4.5", "1.2.3.4.0", "4294967296", "08.0.0.1", "1..1", "example.com", "1.2.3.0x1g",
+        "0x000000000007f", "1.2.3.+4", "+127.0.0.1", "1.2.3.-4", "1.16777216", "1.2.65536", "1.2.3.256", "256.1",
+        "1.256.1", "1.2.256.1", "12345678901", "99999999999999999999", "", "1."})
+    void notIpv4InAnyNotation(String host) {
+        assertThat(NetworkAddresses.legacyIpv4(host)).isEmpty();
     }
 }

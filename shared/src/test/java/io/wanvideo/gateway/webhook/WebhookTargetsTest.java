@@ -241,14 +241,6 @@ class WebhookTargetsTest {
     }
 
     @Test
-    void hostsAreComparedInLowerCaseWithoutBracketsOrTheFinalDot() {
-        assertThat(WebhookTargets.hostName("[::1]")).isEqualTo("::1");
-        assertThat(WebhookTargets.hostName("[::1")).isEqualTo("[::1");
-        assertThat(WebhookTargets.hostName("::1]")).isEqualTo("::1]");
-        assertThat(WebhookTargets.hostName("Hooks.Example.COM.")).isEqualTo("hooks.example.com");
-    }
-
-    @Test
     void theRefusalSaysWhichAddressAndWhy() {
         assertThatThrownBy(() -> DEPLOYED.check("https://public-then-private.example/hook"))
                 .hasMessage("its host public-then-private.example resolves to 10.0.0.1, a private address");
@@ -303,34 +295,5 @@ class WebhookTargetsTest {
                 arguments("http://0.0.0.0:3000/hook", Rule.ADDRESS),
                 arguments("ftp://127.0.0.1/hook", Rule.SCHEME),
                 arguments("http://user@127.0.0.1/hook", Rule.USER_INFO));
-    }
-
-    @ParameterizedTest(name = "{0} is {1}")
-    @MethodSource
-    void legacyIpv4NotationsReadAsCurlAndBrowsersReadThem(String host, String address) throws Exception {
-        assertThat(WebhookTargets.legacyIpv4(host)).contains(InetAddress.getByName(address));
-    }
-
-    static Stream<Arguments> legacyIpv4NotationsReadAsCurlAndBrowsersReadThem() {
-        return Stream.of(
-                arguments("127.0.0.1", "127.0.0.1"),
-                arguments("127.1", "127.0.0.1"),
-                arguments("10.1", "10.0.0.1"),
-                arguments("192.168.257", "192.168.1.1"),
-                arguments("2130706433", "127.0.0.1"),
-                arguments("0x7f000001", "127.0.0.1"),
-                arguments("0x7f.0.0.1", "127.0.0.1"),
-                arguments("0177.0.0.1", "127.0.0.1"),
-                arguments("0x", "0.0.0.0"),
-                arguments("8.8.2056", "8.8.8.8"),
-                arguments("0x00000000007f", "0.0.0.127"),
-                arguments("1.2.3.4", "1.2.3.4"));
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"256.0.0.1", "1.2.3.4.5", "1.2.3.4.0", "4294967296", "08.0.0.1", "1..1", "example.com", "1.2.3.0x1g",
-        "0x000000000007f", "1.2.3.+4", "+127.0.0.1", "1.2.3.-4"})
-    void notIpv4InAnyNotation(String host) {
-        assertThat(WebhookTargets.legacyIpv4(host)).isEmpty();
     }
 }

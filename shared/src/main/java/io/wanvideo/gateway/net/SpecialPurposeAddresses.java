@@ -1,4 +1,4 @@
-package io.wanvideo.gateway.webhook;
+package io.wanvideo.gateway.net;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -8,14 +8,15 @@ import java.util.Optional;
 
 /**
  * The IPv4 and IPv6 ranges that are not the public internet (after the IANA special-purpose address
- * registries): a webhook must never reach into them, or a tenant could make the gateway call its own
- * network, the cloud metadata service, or itself.
+ * registries): the one table of them in the gateway. A webhook must never reach into them, or a tenant could make
+ * the gateway call its own network, the cloud metadata service, or itself; a media URL pointing into them is one
+ * the upstream cannot fetch.
  *
  * <p>IPv6 forms that carry an IPv4 address (IPv4-mapped {@code ::ffff:a.b.c.d}, NAT64 {@code 64:ff9b::/96},
  * 6to4 {@code 2002::/16}) are judged by the IPv4 address they lead to. Any other IPv6 address outside
  * global unicast ({@code 2000::/3}) is refused.
  */
-final class SpecialPurposeAddresses {
+public final class SpecialPurposeAddresses {
     private record Block(byte[] network, int prefixLength, String kind) {
         boolean contains(byte[] address) {
             if (address.length != network.length) {
@@ -83,7 +84,7 @@ final class SpecialPurposeAddresses {
     /**
      * @return what kind of non-public address this is ("a private address", ...), or empty for a public one
      */
-    static Optional<String> kind(InetAddress address) {
+    public static Optional<String> kind(InetAddress address) {
         byte[] bytes = address.getAddress();
         if (bytes.length == 4) {
             return kindOfIpv4(bytes);
@@ -101,7 +102,7 @@ final class SpecialPurposeAddresses {
     }
 
     /** 127.0.0.0/8, ::1, or an IPv4-mapped form of 127.0.0.0/8. */
-    static boolean isLoopback(InetAddress address) {
+    public static boolean isLoopback(InetAddress address) {
         byte[] bytes = address.getAddress();
         if (bytes.length == 16 && isMapped(bytes)) {
             bytes = Arrays.copyOfRange(bytes, 12, 16);

@@ -1,4 +1,4 @@
-package io.wanvideo.gateway.webhook;
+package io.wanvideo.gateway.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
