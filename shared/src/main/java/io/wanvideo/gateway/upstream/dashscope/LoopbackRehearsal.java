@@ -21,6 +21,10 @@ import java.util.Locale;
  * JDK's HTTP client is not enough: its exchange, connection and body-handling classes (some 200) and the client's
  * parsing load only when a request is sent and answered, which would otherwise happen at the first real call after a
  * restore. Nothing leaves the process and no key is used.
+ *
+ * <p>The stand-in is a plain socket, not the JDK's {@code com.sun.net.httpserver} the simulator uses: it runs inside
+ * the deployed function's before-snapshot hook, where a module missing from the Lambda runtime would fail every
+ * snapshot, and {@code java.base} is the one module sure to be there. It answers two known requests, no more.
  */
 public final class LoopbackRehearsal {
     private static final String CREATED = "{\"output\":{\"task_id\":\"priming\",\"task_status\":\"PENDING\"},"
