@@ -33,7 +33,8 @@ public final class DryRun {
         }
     }
 
-    static boolean active() {
+    /** Whether this thread is inside {@link #run}: a client of a system without a dry answer must not send. */
+    public static boolean active() {
         return ACTIVE.get() != null;
     }
 

@@ -16,7 +16,10 @@ public interface Metrics {
     /** Writes what was recorded since the last flush. */
     default void flush() {}
 
-    /** Before a SnapStart snapshot: runs what a flush runs, writing nothing (README, "Cold start"). */
+    /**
+     * Before a SnapStart snapshot: runs what a flush runs, writing nothing, and drops what priming recorded (README,
+     * "Cold start").
+     */
     default void prime() {}
 
     Metrics NONE = (metric, value, dimensions) -> {};

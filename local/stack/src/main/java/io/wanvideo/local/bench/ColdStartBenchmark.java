@@ -172,6 +172,10 @@ public final class ColdStartBenchmark {
             Map<String, Long> ours = counts(first);
             Map<String, Long> floors = counts(floorCalls);
             System.out.printf("  %s: AWS calls of its first invocation %s; the floor's %s%n", f.name(), ours, floors);
+            if (Boolean.getBoolean("coldstart.calls")) {
+                // -Dcoldstart.calls=true: the first invocation's AWS calls in order, with what each reads or writes.
+                first.forEach(c -> System.out.println("      " + c));
+            }
             // The same operations on the same kinds of item (the index a query reads, what a batch reads); their
             // numbers may differ by a read or two where the poller's workers race each other over the indexes (which
             // of two parallel fills sees a claim first), and by the fair share's update when the loser of that race

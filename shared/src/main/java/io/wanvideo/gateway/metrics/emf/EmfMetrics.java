@@ -52,12 +52,18 @@ public final class EmfMetrics implements Metrics {
     /**
      * Before a snapshot: lines built and serialized exactly as {@link #flush} builds them (a metric with dimensions,
      * one without), then dropped, so that the first flush after a restore loads nothing and no made-up figure reaches
-     * CloudWatch.
+     * CloudWatch. What was recorded until now is dropped with them: before a snapshot only priming runs, and what it
+     * records (the gauges of a sweep whose every read was answered empty) describes nothing real.
      */
     @Override
     public void prime() {
-        write(List.of(new Point(Metric.SLOTS_IN_USE, 0, Metrics.dimensionsOf(Metric.SLOTS_IN_USE, "priming", "priming")),
-                new Point(Metric.ACCOUNTS_PAUSED, 0, Map.of())), Discarding::new);
+        List<Point> recorded = new ArrayList<>(List.of(
+                new Point(Metric.SLOTS_IN_USE, 0, Metrics.dimensionsOf(Metric.SLOTS_IN_USE, "priming", "priming")),
+                new Point(Metric.ACCOUNTS_PAUSED, 0, Map.of())));
+        for (Point p; (p = points.poll()) != null; ) {
+            recorded.add(p);
+        }
+        write(recorded, Discarding::new);
     }
 
     /** The Lambda environment with a sink that serializes each line, as the console sink does, and drops it. */

@@ -3,6 +3,7 @@ package io.wanvideo.gateway.upstream.dashscope;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.wanvideo.gateway.config.DryRun;
 import io.wanvideo.gateway.config.RefreshingSecret;
 import io.wanvideo.gateway.json.Json;
 import io.wanvideo.gateway.model.MediaItem;
@@ -374,6 +375,11 @@ public final class DashScopeClient implements VideoUpstream {
      * repeating it is safe even for a create.
      */
     private HttpResponse<String> withKeyRetry(java.util.function.Function<String, HttpResponse<String>> call) {
+        if (DryRun.active()) {
+            // Priming runs code with every AWS call answered on the spot; DashScope has no such answer, and a create
+            // bills. Loud rather than sent: the priming rehearses this client against a stand-in instead.
+            throw new IllegalStateException("a DashScope call inside a dry run (priming) was not sent");
+        }
         HttpResponse<String> response = call.apply(apiKey.get());
         if ((response.statusCode() == 401 || response.statusCode() == 403) && apiKey.ageMs() > KEY_REREAD_AFTER_MS) {
             apiKey.forget();

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import io.wanvideo.dashscope.simulator.DashScopeSimulator;
 import io.wanvideo.dashscope.simulator.Fault;
 import io.wanvideo.dashscope.simulator.SimulatorSettings;
+import io.wanvideo.gateway.config.DryRun;
 import io.wanvideo.gateway.json.Json;
 import io.wanvideo.gateway.model.VideoSpec;
 import io.wanvideo.gateway.testing.Specs;
@@ -81,6 +82,18 @@ class DashScopeClientTest {
         // The simulator sends durations as a float, an int and a string; all three parse.
         assertThat(done.usage().outputVideoSeconds()).isEqualTo(5.0);
         assertThat(done.usage().billedSeconds()).isEqualTo(5.0);
+    }
+
+    /** Priming answers AWS calls on the spot inside a dry run; a DashScope call there is refused, never sent. */
+    @Test
+    void sendsNothingInsideADryRun() {
+        assertThatExceptionOfType(IllegalStateException.class)
+                .isThrownBy(() -> DryRun.run(() -> client.create(Specs.r2v("a cat"))));
+        assertThatExceptionOfType(IllegalStateException.class).isThrownBy(() -> DryRun.run(() -> client.query("task-1")));
+        assertThat(sim.stats().get("create_calls").asInt() + sim.stats().get("query_calls").asInt()).isZero();
+        // Outside a dry run it sends as usual.
+        assertThat(client.query(client.create(Specs.r2v("a cat"))).state()).isNotNull();
+        assertThat(sim.stats().get("create_calls").asInt()).isEqualTo(1);
     }
 
     @Test

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 class SqsPollVideoTasksHandlerTest {
     private final LocalAws aws = LocalAws.get();
     private final DashScopeSimulator sim = DashScopeSimulator.start(SimulatorSettings.defaults().withTiming(0, 1, 1));
+    private String table;
     private DynamoTaskStore store;
     private LocalAws.Queues queues;
     private SqsPollVideoTasksHandler handler;
@@ -36,7 +37,7 @@ class SqsPollVideoTasksHandlerTest {
 
     @BeforeEach
     void setUp() {
-        String table = aws.newTable();
+        table = aws.newTable();
         queues = aws.newQueues(3, 30);
         store = new DynamoTaskStore(aws.dynamo(), table, Duration.ofDays(1));
         handler = new SqsPollVideoTasksHandler(new Env(aws.environment(table, queues,
@@ -48,6 +49,16 @@ class SqsPollVideoTasksHandlerTest {
     @AfterEach
     void stop() {
         sim.close();
+    }
+
+    /** The sample's task, queued now, and a task of another pool queued 25 hours ago (past QUEUE_TIMEOUT_HOURS). */
+    private String queueSampleTaskAndAStaleOne() {
+        long now = System.currentTimeMillis();
+        store.create(VideoTask.queued(id, "tenant-example", Specs.r2v("a cat"), now), Admission.UNLIMITED);
+        String stale = "video_01kaexamp1e000000000000st1";
+        store.create(VideoTask.queued(stale, "tenant-other", Specs.i2v("a dog"), now - Duration.ofHours(25).toMillis()),
+                Admission.UNLIMITED);
+        return stale;
     }
 
     private VideoTask task() {
@@ -62,11 +73,7 @@ class SqsPollVideoTasksHandlerTest {
      */
     @Test
     void theSampleBatchStartsItsTaskAndTheSweepExpiresAStaleOne() {
-        long now = System.currentTimeMillis();
-        store.create(VideoTask.queued(id, "tenant-example", Specs.r2v("a cat"), now), Admission.UNLIMITED);
-        String stale = "video_01kaexamp1e000000000000st1";
-        store.create(VideoTask.queued(stale, "tenant-other", Specs.i2v("a dog"), now - Duration.ofHours(25).toMillis()),
-                Admission.UNLIMITED);
+        String stale = queueSampleTaskAndAStaleOne();
         SQSBatchResponse response = handler.handleRequest(sample, null);
         assertThat(response.getBatchItemFailures()).isEmpty();
         assertThat(task().state()).isEqualTo(TaskState.RUNNING);
@@ -85,6 +92,28 @@ class SqsPollVideoTasksHandlerTest {
         }
         assertThat(task().state()).isEqualTo(TaskState.RUNNING);
         assertThat(sim.stats().get("create_calls").asInt()).isEqualTo(1);
+    }
+
+    /**
+     * Priming before a SnapStart snapshot (README, "Cold start") runs the sweep with every AWS call answered on the
+     * spot. Over a table where the sample batch starts a task (creating it upstream) and expires another, priming
+     * twice changes no item, sends no message and calls no upstream; the batch run afterwards still does both.
+     */
+    @Test
+    void primingWritesNothingSendsNothingAndCallsNoUpstream() {
+        String stale = queueSampleTaskAndAStaleOne();
+        var before = aws.dynamo().scan(s -> s.tableName(table)).items();
+
+        handler.prime();
+        handler.prime();
+
+        assertThat(aws.dynamo().scan(s -> s.tableName(table)).items()).containsExactlyInAnyOrderElementsOf(before);
+        assertThat(aws.sqs().receiveMessage(r -> r.queueUrl(queues.pollQueueUrl()).waitTimeSeconds(1)).messages()).isEmpty();
+        assertThat(sim.stats().get("create_calls").asInt() + sim.stats().get("query_calls").asInt()
+                + sim.stats().get("list_calls").asInt()).isZero();
+        assertThat(handler.handleRequest(sample, null).getBatchItemFailures()).isEmpty();
+        assertThat(task().state()).isEqualTo(TaskState.RUNNING);
+        assertThat(store.find(stale).orElseThrow().state()).isEqualTo(TaskState.FAILED);
     }
 
     @Test
