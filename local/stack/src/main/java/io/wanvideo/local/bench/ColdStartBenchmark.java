@@ -9,6 +9,8 @@ import io.wanvideo.gateway.config.Env;
 import io.wanvideo.gateway.config.S3Clients;
 import io.wanvideo.gateway.config.SqsClients;
 import io.wanvideo.gateway.json.Json;
+import io.wanvideo.gateway.model.TaskState;
+import io.wanvideo.gateway.model.UpstreamState;
 import io.wanvideo.gateway.model.VideoModel;
 import io.wanvideo.gateway.model.VideoTask;
 import io.wanvideo.gateway.store.Admission;
@@ -16,6 +18,8 @@ import io.wanvideo.gateway.store.ApiKeyStore;
 import io.wanvideo.gateway.store.dynamodb.DynamoApiKeyStore;
 import io.wanvideo.gateway.store.dynamodb.DynamoTaskStore;
 import io.wanvideo.gateway.store.dynamodb.TaskTable;
+import io.wanvideo.gateway.upstream.AccountLimits;
+import io.wanvideo.gateway.upstream.dashscope.DashScopeClient;
 import io.wanvideo.local.embedded.LocalDynamoDb;
 import io.wanvideo.local.embedded.LocalS3;
 import io.wanvideo.local.embedded.LocalSqs;
@@ -63,12 +67,22 @@ public final class ColdStartBenchmark {
     private static final String API_KEY_HEADER = "authorization";
     private static final AtomicInteger RUNS = new AtomicInteger();
 
-    record Function(String name, String handler, String event, double primedTargetMs) {}
+    /** The running task of the poller's one-poll sample (events/poller-poll.json), and the version its message names. */
+    static final String POLLED_TASK_ID = "video_01kaexamp1e0000000000000p1";
+    static final long POLLED_TASK_VERSION = 3;
 
+    /** @param module the function's Maven module, whose jar runs; @param name the row (one module may have two samples) */
+    record Function(String name, String module, String handler, String event, double primedTargetMs) {}
+
+    private static final String POLLER = "io.wanvideo.gateway.functions.poller.SqsPollVideoTasksHandler";
+    private static final String POLL = "poller-poll";
     static final List<Function> FUNCTIONS = List.of(
-            new Function("submit", "io.wanvideo.gateway.functions.submit.ApiGatewaySubmitVideoHandler", "events/submit-r2v.json", 50),
-            new Function("status", "io.wanvideo.gateway.functions.status.ApiGatewayGetVideoHandler", "events/get-video.json", 50),
-            new Function("poller", "io.wanvideo.gateway.functions.poller.SqsPollVideoTasksHandler", "events/poller-batch.json", 100));
+            new Function("submit", "submit", "io.wanvideo.gateway.functions.submit.ApiGatewaySubmitVideoHandler", "events/submit-r2v.json", 50),
+            new Function("status", "status", "io.wanvideo.gateway.functions.status.ApiGatewayGetVideoHandler", "events/get-video.json", 50),
+            // Its sample batch: a task arriving, taking a slot and created upstream, beside a sweep.
+            new Function("poller", "poller", POLLER, "events/poller-batch.json", 100),
+            // Its most common message without the completion watcher: one poll of a task running upstream.
+            new Function(POLL, "poller", POLLER, "events/poller-poll.json", 100));
 
     /** One probe JVM's marks (ms since the launch) and outcome. */
     record Run(Map<String, Double> marks, List<String> results, List<String> calls, List<String> output) {
@@ -307,7 +321,7 @@ public final class ColdStartBenchmark {
     }
 
     private Path jar(Function f) {
-        return root.resolve("functions/" + f.name() + "/target/" + f.name() + "-function-lambda.jar");
+        return root.resolve("functions/" + f.module() + "/target/" + f.module() + "-function-lambda.jar");
     }
 
     private static double median(List<Run> runs, java.util.function.ToDoubleFunction<Run> value) {
@@ -327,8 +341,13 @@ public final class ColdStartBenchmark {
         String table = "coldstart-" + n;
         TaskTable.createIfMissing(dynamo, table);
         new DynamoApiKeyStore(dynamo, table).put(ApiKeys.hash(sampleKey()), ApiKeyStore.ApiKeyRecord.of("tenant-example"));
-        new DynamoTaskStore(dynamo, table, Duration.ofDays(1)).create(VideoTask.queued(TASK_ID, "tenant-example",
-                sampleSpec(), System.currentTimeMillis()), Admission.UNLIMITED);
+        // Each run starts from nothing at the simulator too: the long tasks seeded by earlier runs would fill its slots.
+        sim.reset();
+        DynamoTaskStore store = new DynamoTaskStore(dynamo, table, Duration.ofDays(1));
+        store.create(VideoTask.queued(TASK_ID, "tenant-example", sampleSpec(), System.currentTimeMillis()), Admission.UNLIMITED);
+        if (f.name().equals(POLL)) {
+            seedRunningTask(store);
+        }
         String dlq = sqs.createQueue(c -> c.queueName("coldstart-dlq-" + n)).queueUrl();
         String dlqArn = sqs.getQueueAttributes(g -> g.queueUrl(dlq).attributeNames(QueueAttributeName.QUEUE_ARN))
                 .attributes().get(QueueAttributeName.QUEUE_ARN);
@@ -411,14 +430,40 @@ public final class ColdStartBenchmark {
         return run;
     }
 
+    /**
+     * The one-poll sample's task: created at the simulator with a run long enough that the poll finds it running,
+     * and recorded RUNNING on the default account with its slot, due now, at the version its message names.
+     */
+    private void seedRunningTask(DynamoTaskStore store) {
+        long now = System.currentTimeMillis();
+        VideoTask queued = VideoTask.queued(POLLED_TASK_ID, "tenant-example", sampleSpec(), now);
+        store.create(queued, Admission.UNLIMITED);
+        VideoTask dispatching = store.claim(queued, queued.next().state(TaskState.DISPATCHING)
+                .account("default").dispatchedMs(now).dueMs(now).attempts(0).build(), 5, null);
+        // The simulator's directive keeps it running for an hour.
+        String upstreamId = DashScopeClient.withKey("default", new DashScopeClient.Settings(java.net.URI.create(sim.baseUrl()),
+                Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(5)), AccountLimits.DASHSCOPE, "sk-test",
+                java.time.Clock.systemUTC()).create(sampleSpec("a cat sim:run=3600"));
+        VideoTask running = store.transition(dispatching, dispatching.next().state(TaskState.RUNNING)
+                .upstreamId(upstreamId).submittedMs(now).runOriginMs(now)
+                .upstreamState(UpstreamState.RUNNING).dueMs(now).build());
+        if (running.version() != POLLED_TASK_VERSION) {
+            throw new IllegalStateException("the polled task was seeded at version " + running.version() + ", not its sample's");
+        }
+    }
+
     private String sampleKey() throws IOException {
         return sample("events/submit-r2v.json").at("/headers/" + API_KEY_HEADER).asText().substring("Bearer ".length());
     }
 
     private static io.wanvideo.gateway.model.VideoSpec sampleSpec() {
+        return sampleSpec("a cat");
+    }
+
+    private static io.wanvideo.gateway.model.VideoSpec sampleSpec(String prompt) {
         JsonNode body;
         try {
-            body = Json.tree("{\"model\":\"wan2.7-r2v\",\"prompt\":\"a cat\",\"media\":[{\"type\":\"reference_image\","
+            body = Json.tree("{\"model\":\"wan2.7-r2v\",\"prompt\":\"" + prompt + "\",\"media\":[{\"type\":\"reference_image\","
                     + "\"url\":\"https://example.com/cat.png\"}]}");
         } catch (IOException e) {
             throw new IllegalStateException(e);

@@ -65,6 +65,7 @@ final class ColdStartFloor {
             case "submit" -> ColdStartFloor::submit;
             case "status" -> ColdStartFloor::status;
             case "poller" -> ColdStartFloor::poller;
+            case "poller-poll" -> ColdStartFloor::poll;
             default -> throw new IllegalArgumentException(function);
         };
         calls.run();
@@ -182,22 +183,41 @@ final class ColdStartFloor {
         }
     }
 
-    /** A create at the simulator as the DashScope client makes it: the JDK's HTTP client, built on first use. */
+    /**
+     * One poll of a running task: the task, the account's query rate, the query at the simulator, whether the
+     * account's completion watcher is on (its lease: it decides the plan), the task's next poll recorded and its message (the calls checked against the function's by the recording run).
+     */
+    private static void poll() {
+        String upstreamId = dynamo.getItem(g -> g.tableName(table).key(key("task#" + ColdStartBenchmark.POLLED_TASK_ID))
+                .consistentRead(true)).item().get("upstream_id").s();
+        update("rate#floor");
+        upstream(HttpRequest.newBuilder(URI.create(System.getenv("DASHSCOPE_BASE_URL") + "/api/v1/tasks/" + upstreamId))
+                .timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + System.getenv("DASHSCOPE_API_KEY")).GET());
+        getItem("watch#floor");
+        update("task#floor");
+        sqs.sendMessage(s -> s.queueUrl(queue).delaySeconds(30).messageBody("{\"kind\":\"advance\",\"task_id\":\"floor\",\"version\":4}"));
+    }
+
+    /** A create at the simulator as the DashScope client makes it. */
     private static void createUpstream() {
+        String body = "{\"model\":\"wan2.7-r2v\",\"input\":{\"prompt\":\"a cat\",\"media\":[{\"type\":\"reference_image\","
+                + "\"url\":\"https://example.com/a.png\"}]},\"parameters\":{\"resolution\":\"720P\",\"duration\":5}}";
+        upstream(HttpRequest.newBuilder(URI.create(System.getenv("DASHSCOPE_BASE_URL")
+                        + "/api/v1/services/aigc/video-generation/video-synthesis"))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + System.getenv("DASHSCOPE_API_KEY"))
+                .header("Content-Type", "application/json").header("X-DashScope-Async", "enable")
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    /** A call at the simulator through the JDK's HTTP client, built on first use, as the DashScope client does. */
+    private static void upstream(HttpRequest.Builder request) {
         if (upstream == null) {
             upstream = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                     .connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
         }
-        String body = "{\"model\":\"wan2.7-r2v\",\"input\":{\"prompt\":\"a cat\",\"media\":[{\"type\":\"reference_image\","
-                + "\"url\":\"https://example.com/a.png\"}]},\"parameters\":{\"resolution\":\"720P\",\"duration\":5}}";
         try {
-            upstream.send(HttpRequest.newBuilder(URI.create(System.getenv("DASHSCOPE_BASE_URL")
-                            + "/api/v1/services/aigc/video-generation/video-synthesis"))
-                    .timeout(Duration.ofSeconds(30))
-                    .header("Authorization", "Bearer " + System.getenv("DASHSCOPE_API_KEY"))
-                    .header("Content-Type", "application/json").header("X-DashScope-Async", "enable")
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            upstream.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -11,6 +11,7 @@ import io.wanvideo.gateway.config.Env;
 import io.wanvideo.gateway.json.Json;
 import io.wanvideo.gateway.model.TaskErrors;
 import io.wanvideo.gateway.model.TaskState;
+import io.wanvideo.gateway.model.UpstreamState;
 import io.wanvideo.gateway.model.VideoTask;
 import io.wanvideo.gateway.queue.TaskMessage;
 import io.wanvideo.gateway.store.Admission;
@@ -18,6 +19,10 @@ import io.wanvideo.gateway.store.dynamodb.DynamoTaskStore;
 import io.wanvideo.gateway.testing.LocalAws;
 import io.wanvideo.gateway.testing.Repository;
 import io.wanvideo.gateway.testing.Specs;
+import io.wanvideo.gateway.upstream.AccountLimits;
+import io.wanvideo.gateway.upstream.dashscope.DashScopeClient;
+import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -114,6 +119,40 @@ class SqsPollVideoTasksHandlerTest {
         assertThat(handler.handleRequest(sample, null).getBatchItemFailures()).isEmpty();
         assertThat(task().state()).isEqualTo(TaskState.RUNNING);
         assertThat(store.find(stale).orElseThrow().state()).isEqualTo(TaskState.FAILED);
+    }
+
+    /**
+     * The one-poll sample (the cold-start benchmark's other poller row): an advance of a task running upstream, due
+     * now, at the version its message names. It is queried once and its next poll is planned and queued.
+     */
+    @Test
+    void thePollSampleQueriesItsRunningTaskAndQueuesTheNextPoll() {
+        SQSEvent poll = EventLoader.loadSQSEvent(Repository.path("events/poller-poll.json"));
+        TaskMessage message = Json.read(poll.getRecords().get(0).getBody(), TaskMessage.class);
+        long now = System.currentTimeMillis();
+        VideoTask queued = VideoTask.queued(message.taskId(), "tenant-example", Specs.r2v("a cat"), now);
+        store.create(queued, Admission.UNLIMITED);
+        VideoTask dispatching = store.claim(queued, queued.next().state(TaskState.DISPATCHING).account("default")
+                .dispatchedMs(now).dueMs(now).attempts(0).build(), 5, null);
+        String upstreamId = DashScopeClient.withKey("default", new DashScopeClient.Settings(URI.create(sim.baseUrl()),
+                Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(5)), AccountLimits.DASHSCOPE, "sk-local",
+                Clock.systemUTC()).create(Specs.r2v("a cat sim:run=600"));
+        VideoTask running = store.transition(dispatching, dispatching.next().state(TaskState.RUNNING).upstreamId(upstreamId)
+                .submittedMs(now).runOriginMs(now).upstreamState(UpstreamState.RUNNING).dueMs(now).build());
+        assertThat(running.version()).isEqualTo(message.version());
+
+        assertThat(handler.handleRequest(poll, null).getBatchItemFailures()).isEmpty();
+
+        VideoTask after = store.find(message.taskId()).orElseThrow();
+        assertThat(sim.stats().get("query_calls").asInt()).isEqualTo(1);
+        assertThat(after.state()).isEqualTo(TaskState.RUNNING);
+        assertThat(after.version()).isGreaterThan(running.version());
+        assertThat(after.dueMs()).isGreaterThan(now);
+        var queuedMessages = aws.sqs().receiveMessage(r -> r.queueUrl(queues.pollQueueUrl()).maxNumberOfMessages(10)
+                .waitTimeSeconds(0).visibilityTimeout(0)).messages();
+        assertThat(queuedMessages.size() + aws.sqs().getQueueAttributes(g -> g.queueUrl(queues.pollQueueUrl())
+                .attributeNamesWithStrings("ApproximateNumberOfMessagesDelayed")).attributesAsStrings()
+                .get("ApproximateNumberOfMessagesDelayed").transform(Integer::parseInt)).isEqualTo(1);
     }
 
     @Test
