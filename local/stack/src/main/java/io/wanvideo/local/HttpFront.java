@@ -170,7 +170,7 @@ final class HttpFront implements AutoCloseable {
             while (root.getCause() != null) {
                 root = root.getCause();
             }
-            // LocalGateway looks for the bind failure's own words ("Address already in use") to advise the user.
+            // RunLocal looks for the bind failure's own words ("Address already in use") to advise the user.
             throw new IOException("could not listen on 127.0.0.1:" + port + ": " + root.getMessage(), e);
         }
     }

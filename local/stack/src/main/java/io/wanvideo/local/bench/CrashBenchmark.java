@@ -9,6 +9,7 @@ import io.wanvideo.gateway.model.TaskState;
 import io.wanvideo.gateway.model.VideoTask;
 import io.wanvideo.gateway.store.dynamodb.CounterAudit;
 import io.wanvideo.gateway.store.dynamodb.DynamoTaskStore;
+import io.wanvideo.local.FunctionEnvironment;
 import io.wanvideo.local.LocalGateway;
 import io.wanvideo.local.LocalOptions;
 import io.wanvideo.local.embedded.LocalDynamoDb;
@@ -413,7 +414,7 @@ public final class CrashBenchmark {
             env.put("DASHSCOPE_BASE_URL", simulator.toString());
             // What ./run-local tells the poller about its own simulator; with an external one that is ours to say.
             env.put("EXPECTED_GENERATION_SECONDS", Double.toString((RUN_MIN + RUN_MAX) / 2));
-            env.put("GENERATION_TIME_SIGMA", Double.toString(LocalGateway.logSpread(RUN_MIN, RUN_MAX)));
+            env.put("GENERATION_TIME_SIGMA", Double.toString(FunctionEnvironment.logSpread(RUN_MIN, RUN_MAX)));
             env.put("LOCAL_API_KEYS", String.join(",", TENANTS.stream().map(t -> t.name() + ":" + t.key()).toList()));
             process = builder.start();
             Process started = process;
