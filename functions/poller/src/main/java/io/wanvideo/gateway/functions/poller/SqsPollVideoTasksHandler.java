@@ -193,8 +193,9 @@ public final class SqsPollVideoTasksHandler implements RequestHandler<SQSEvent, 
      * Loads and runs, before a snapshot, what a batch goes through, writing nothing and calling no upstream: a batch
      * through this handler whose one message names a task that cannot exist (read, found absent, dropped); the reads
      * a fill and the sweep make; the sweep itself with every AWS call answered empty; a state change, a slot claim and
-     * a message up to the wire (marshalled and signed, answered before they are sent); the poll plans of the common requests (each a dynamic program); and the upstream
-     * calls' TLS classes and their whole HTTP path, rehearsed against a stand-in on loopback (nothing leaves the process).
+     * a message up to the wire (marshalled and signed, answered before they are sent); the poll plans of the common
+     * requests (each a dynamic program); and the upstream calls' TLS classes and their whole HTTP path, rehearsed
+     * against a stand-in on loopback (nothing leaves the process).
      */
     public void prime() {
         long started = System.nanoTime();
