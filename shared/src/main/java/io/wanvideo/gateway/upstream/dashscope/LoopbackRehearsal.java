@@ -3,6 +3,7 @@ package io.wanvideo.gateway.upstream.dashscope;
 import io.wanvideo.gateway.model.UpstreamState;
 import io.wanvideo.gateway.model.VideoSpec;
 import io.wanvideo.gateway.upstream.AccountLimits;
+import io.wanvideo.gateway.upstream.TaskListing;
 import io.wanvideo.gateway.upstream.UpstreamTask;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,6 +14,7 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Locale;
 
 /**
@@ -34,17 +36,30 @@ public final class LoopbackRehearsal {
             + "\"video_url\":\"http://127.0.0.1/priming.mp4\"},\"usage\":{\"duration\":5,\"video_count\":1,"
             + "\"SR\":720},\"request_id\":\"priming\"}";
 
+    /** The listing as the completion watcher reads it (one page, its task listed SUCCEEDED since 2025-09-18). */
+    private static final String LISTED = "{\"request_id\":\"priming\",\"data\":[{\"task_id\":\"priming\","
+            + "\"status\":\"SUCCEEDED\",\"start_time\":1758161400000,\"end_time\":1758161557114,"
+            + "\"gmt_create\":1758161400000,\"region\":\"priming\"}],\"page_no\":1,\"page_size\":100,\"total\":1,"
+            + "\"total_page\":1}";
+
     private LoopbackRehearsal() {
     }
 
     /**
-     * Creates {@code spec} and queries the result through a fresh client, the stand-in answering each call once.
+     * What the rehearsal's calls read, so a caller can check they ran through the client's own parsing.
      *
-     * @return the state the query read (SUCCEEDED, as the stand-in answers), so a caller can check it ran through
+     * @param queried the state the query read (SUCCEEDED, as the stand-in answers)
+     * @param listed  the listing's page (the one task, SUCCEEDED)
      */
-    public static UpstreamState run(VideoSpec spec) {
+    public record Rehearsed(UpstreamState queried, TaskListing listed) {}
+
+    /**
+     * Creates {@code spec}, queries the result and lists the account's tasks through a fresh client, the stand-in
+     * answering each call once.
+     */
+    public static Rehearsed run(VideoSpec spec) {
         try (ServerSocket server = new ServerSocket(0, 4, InetAddress.getLoopbackAddress())) {
-            Thread standIn = new Thread(() -> answer(server, 2), "dashscope-rehearsal");
+            Thread standIn = new Thread(() -> answer(server, 3), "dashscope-rehearsal");
             standIn.setDaemon(true);
             standIn.start();
             DashScopeClient client = DashScopeClient.withKey("priming",
@@ -52,8 +67,10 @@ public final class LoopbackRehearsal {
                     AccountLimits.DASHSCOPE, "priming", Clock.systemUTC());
             String id = client.create(spec);
             UpstreamTask task = client.query(id);
+            Instant now = Instant.now();
+            TaskListing listed = client.listTasks(now.minusSeconds(600), now, 1);
             standIn.join(5_000);
-            return task.state();
+            return new Rehearsed(task.state(), listed);
         } catch (IOException e) {
             throw new IllegalStateException("the loopback rehearsal could not listen", e);
         } catch (InterruptedException e) {
@@ -62,13 +79,17 @@ public final class LoopbackRehearsal {
         }
     }
 
-    /** Answers {@code calls} requests, one per connection: a POST as a create, anything else as a query. */
+    /**
+     * Answers {@code calls} requests, one per connection: a POST as a create, the listing's path as a listing, anything
+     * else as a query.
+     */
     private static void answer(ServerSocket server, int calls) {
         for (int i = 0; i < calls; i++) {
             try (Socket socket = server.accept()) {
                 socket.setSoTimeout(5_000);
                 String head = readRequest(socket.getInputStream());
-                String body = head.startsWith("POST") ? CREATED : SUCCEEDED;
+                String body = head.startsWith("POST") ? CREATED
+                        : head.startsWith("GET " + DashScopeClient.LIST_PATH + "?") ? LISTED : SUCCEEDED;
                 byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
                 OutputStream out = socket.getOutputStream();
                 out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + bytes.length

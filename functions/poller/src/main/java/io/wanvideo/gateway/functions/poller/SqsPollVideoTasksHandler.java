@@ -194,8 +194,8 @@ public final class SqsPollVideoTasksHandler implements RequestHandler<SQSEvent, 
      * through this handler whose one message names a task that cannot exist (read, found absent, dropped); the reads
      * a fill and the sweep make; the sweep itself with every AWS call answered empty; a state change, a slot claim and
      * a message up to the wire (marshalled and signed, answered before they are sent); the poll plans of the common
-     * requests (each a dynamic program); and the upstream calls' TLS classes and their whole HTTP path, rehearsed
-     * against a stand-in on loopback (nothing leaves the process).
+     * requests (each a dynamic program); and the upstream calls' TLS classes and their whole HTTP path, a create, a
+     * query and a listing rehearsed against a stand-in on loopback (nothing leaves the process).
      */
     public void prime() {
         long started = System.nanoTime();
@@ -246,8 +246,9 @@ public final class SqsPollVideoTasksHandler implements RequestHandler<SQSEvent, 
         for (int round = 0; round < 10; round++) {
             DryRun.run(() -> poller.handle(TaskMessage.sweep()));
         }
-        // The DashScope client builds its HTTP client on first use; TLS is loaded here, and a create and a query are
-        // rehearsed against a stand-in on loopback, so the first real call after a restore loads nothing.
+        // The DashScope client builds its HTTP client on first use; TLS is loaded here, and a create, a query and a
+        // listing (the completion watcher's) are rehearsed against a stand-in on loopback, so the first real call after
+        // a restore loads nothing.
         DashScopeClient.loadTransport();
         LoopbackRehearsal.run(spec);
         Metrics.current().prime();
