@@ -105,23 +105,17 @@ public final class BacklogDrainBenchmark {
             long submitted = System.currentTimeMillis();
             System.out.printf("  all %d submitted in %d ms%n", count, submitted - start);
 
-            Map<String, VideoTask> done = new HashMap<>();
-            long lastReport = 0;
-            while (done.size() < count) {
-                for (String id : ids) {
-                    if (!done.containsKey(id)) {
-                        VideoTask task = store.find(id).orElseThrow();
-                        if (task.state().terminal()) {
-                            done.put(id, task);
-                        }
-                    }
-                }
+            TaskEnds ends = new TaskEnds(store, ids);
+            long lastReport = System.currentTimeMillis();
+            while (!ends.look()) {
                 if (System.currentTimeMillis() - lastReport > 60_000) {
                     lastReport = System.currentTimeMillis();
-                    System.out.printf("  %4d s: %d of %d finished%n", (lastReport - start) / 1000, done.size(), count);
+                    int going = ends.lookAtAll().size();
+                    System.out.printf("  %4d s: %d of %d finished%n", (lastReport - start) / 1000, count - going, count);
                 }
                 Thread.sleep(500);
             }
+            Map<String, VideoTask> done = ends.ended();
 
             Map<String, Map<String, Object>> upstream = new HashMap<>();
             for (Map<String, Object> t : gateway.simulator().tasks()) {
@@ -150,7 +144,10 @@ public final class BacklogDrainBenchmark {
             double ideal = runSum / slots;
             var stats = gateway.simulator().stats();
             System.out.printf("  makespan %.1f s, ideal %.1f s (sum of run times %.0f s / %d slots)%n", makespan, ideal, runSum, slots);
-            System.out.printf("makespan / ideal:          %.3f   (target <= 1.05)%n", makespan / ideal);
+            // Issue 13 set 1.05 for the default run (200 tasks of 10-30 s on one account); issue 12 set 1.10 for
+            // the others, the one-minute `30 2-6` among them.
+            boolean defaultRun = count == 200 && runMin == 10 && runMax == 30 && accounts == 1;
+            System.out.printf("makespan / ideal:          %.3f   (target <= %s)%n", makespan / ideal, defaultRun ? "1.05" : "1.10");
             // The sum over the slots is a bound no schedule reaches when the last tasks cannot be split evenly; the
             // same arrivals and run times handed to the slots first come first served, each slot passed on the instant
             // it frees, is what a gateway with no overhead at all would reach.

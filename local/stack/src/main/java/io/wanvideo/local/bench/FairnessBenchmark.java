@@ -14,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -105,29 +106,20 @@ public final class FairnessBenchmark {
 
             List<String> ids = new ArrayList<>(idsA);
             ids.addAll(idsB);
-            Map<String, VideoTask> done = new HashMap<>();
+            TaskEnds ends = new TaskEnds(store, ids);
             long lastReport = System.currentTimeMillis();
-            while (done.size() < ids.size()) {
-                int startedB = 0;
-                for (String id : ids) {
-                    VideoTask task = done.get(id);
-                    if (task == null) {
-                        task = store.find(id).orElseThrow();
-                        if (task.state().terminal()) {
-                            done.put(id, task);
-                        }
-                    }
-                    if (task.tenant().equals(TENANT_B) && task.dispatchedMs() != null) {
-                        startedB++;
-                    }
-                }
+            while (!ends.look()) {
                 if (System.currentTimeMillis() - lastReport > 60_000) {
                     lastReport = System.currentTimeMillis();
+                    Collection<VideoTask> going = ends.lookAtAll();
+                    long startedB = java.util.stream.Stream.concat(ends.ended().values().stream(), going.stream())
+                            .filter(t -> t.tenant().equals(TENANT_B) && t.dispatchedMs() != null).count();
                     System.out.printf("  %4d s: %d of %d finished; B: %d of %d started%n", (lastReport - start) / 1000,
-                            done.size(), ids.size(), startedB, countB);
+                            ends.count(), ids.size(), startedB, countB);
                 }
                 Thread.sleep(1000);
             }
+            Map<String, VideoTask> done = ends.ended();
 
             Map<String, Map<String, Object>> upstream = new HashMap<>();
             for (Map<String, Object> t : gateway.simulator().tasks()) {
