@@ -14,7 +14,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -27,6 +26,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Two tenants on one account of 5 slots, through the whole local stack: tenant A submits a long backlog at once,
@@ -111,8 +111,8 @@ public final class FairnessBenchmark {
             while (!ends.look()) {
                 if (System.currentTimeMillis() - lastReport > 60_000) {
                     lastReport = System.currentTimeMillis();
-                    Collection<VideoTask> going = ends.lookAtAll();
-                    long startedB = java.util.stream.Stream.concat(ends.ended().values().stream(), going.stream())
+                    List<VideoTask> going = ends.lookAtAll();
+                    long startedB = Stream.concat(ends.ended().values().stream(), going.stream())
                             .filter(t -> t.tenant().equals(TENANT_B) && t.dispatchedMs() != null).count();
                     System.out.printf("  %4d s: %d of %d finished; B: %d of %d started%n", (lastReport - start) / 1000,
                             ends.count(), ids.size(), startedB, countB);

@@ -67,6 +67,7 @@ class TaskEndsTest {
     }
 
     private void end(VideoTask task) {
-        store.transition(task, task.next().state(TaskState.FAILED).error(new TaskError("cancelled", "cancelled by the test")).completedMs(2_000L).build());
+        store.transition(task, task.next().state(TaskState.FAILED).error(new TaskError("cancelled", "cancelled by the test"))
+                .completedMs(2_000L).build());
     }
 }
