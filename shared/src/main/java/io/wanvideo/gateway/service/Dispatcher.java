@@ -114,15 +114,16 @@ public final class Dispatcher {
     }
 
     /** The create was accepted: record RUNNING, retrying in place; failing that, keep the id in a message. */
-    private void record(VideoTask submitting, String upstreamId) {
+    private void record(VideoTask answered, String upstreamId) {
         long accepted = clock.millis();
-        LogNormal expected = times.expected(submitting.spec());
-        int delay = plans.nextDelaySeconds(submitting, expected, 0, 0);
-        VideoTask running = submitting.next().state(TaskState.RUNNING).upstreamId(upstreamId).submittedMs(accepted)
-                .runOriginMs(accepted).upstreamState(UpstreamState.WAITING).attempts(0)
-                .dueMs(accepted + delay * 1000L).build();
+        LogNormal expected = times.expected(answered.spec());
+        int delay = plans.nextDelaySeconds(answered, expected, 0, 0);
+        VideoTask submitting = answered;
         RuntimeException last = null;
         for (int attempt = 1; attempt <= RECORD_ATTEMPTS; attempt++) {
+            VideoTask running = submitting.next().state(TaskState.RUNNING).upstreamId(upstreamId).submittedMs(accepted)
+                    .runOriginMs(accepted).upstreamState(UpstreamState.WAITING).attempts(0)
+                    .dueMs(accepted + delay * 1000L).build();
             try {
                 store.transition(submitting, running);
                 LOG.info("task {} created upstream as {} on account {} ({} ms after submission); first poll in {} s",
@@ -131,7 +132,19 @@ public final class Dispatcher {
                 plans.running(running, expected);
                 return;
             } catch (StaleTaskException e) {
-                LOG.warn("task {} moved on while its creation as {} was being recorded", submitting.id(), upstreamId);
+                VideoTask now = store.find(answered.id()).orElse(null);
+                if (now != null && now.state() == TaskState.SUBMITTING
+                        && java.util.Objects.equals(now.submitStartedMs(), answered.submitStartedMs())) {
+                    // Only touched meanwhile (the sweep re-enqueues a SUBMITTING task whose message is overdue): the
+                    // answer still belongs to this very create, and dropping it would fail a task DashScope runs.
+                    submitting = now;
+                    continue;
+                }
+                if (now != null && now.state().terminal()) {
+                    createdAfterTheEnd(now, upstreamId);
+                    return;
+                }
+                LOG.warn("task {} moved on while its creation as {} was being recorded", answered.id(), upstreamId);
                 return;
             } catch (RuntimeException e) {
                 last = e;
@@ -141,7 +154,8 @@ public final class Dispatcher {
         LOG.error("task {} was created upstream as {} but that could not be recorded; the id goes on in a message",
                 submitting.id(), upstreamId, last);
         queue.send(TaskMessage.created(submitting, upstreamId), 0);
-        throw last;
+        throw last != null ? last : new IllegalStateException("task " + submitting.id() + " kept changing while its creation "
+                + "was being recorded");
     }
 
     private static long recordPauseMs(int attempt) {

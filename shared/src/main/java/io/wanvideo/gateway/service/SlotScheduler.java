@@ -18,6 +18,7 @@ import io.wanvideo.gateway.upstream.VideoUpstream;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -42,8 +43,14 @@ public final class SlotScheduler {
     private static final Logger LOG = LogManager.getLogger(SlotScheduler.class);
     /** Tenants read from the head of the fair queue per choice; the index lags its table by a moment. */
     private static final int TENANT_LOOKAHEAD = 5;
-    /** Backlog entries read per tenant, to see past entries other fills have just claimed. */
-    private static final int BACKLOG_LOOKAHEAD = 4;
+    /**
+     * Backlog entries read per tenant: a few, to see past entries other fills have just claimed; then, if every one of
+     * them was taken, once more, further.
+     */
+    private static final int[] BACKLOG_WINDOWS = {4, 20};
+    /** A tenant's submission order: first come first served, ties broken by id. */
+    private static final Comparator<BacklogEntry> BY_SUBMISSION =
+            Comparator.comparingLong(BacklogEntry::createdMs).thenComparing(BacklogEntry::taskId);
 
     private final TaskStore store;
     private final TaskQueue queue;
@@ -100,6 +107,10 @@ public final class SlotScheduler {
                 .toList();
     }
 
+    private static BacklogEntry arrivedEntry(VideoTask arrived) {
+        return new BacklogEntry(arrived.id(), arrived.createdMs());
+    }
+
     /** @return the task that took a slot, or null if none did */
     private VideoTask startOne(String pool, List<VideoUpstream> free, VideoTask arrived) {
         Set<String> tenants = new LinkedHashSet<>(store.fairQueue(pool, TENANT_LOOKAHEAD));
@@ -114,40 +125,55 @@ public final class SlotScheduler {
         shares.removeIf(s -> s.waiting() <= 0);
         shares.sort(Comparator.comparingLong(FairShare::fairKey).thenComparing(FairShare::tenant));
         for (FairShare share : shares) {
-            List<BacklogEntry> entries = new ArrayList<>(store.backlogHead(pool, share.tenant(), BACKLOG_LOOKAHEAD));
-            if (arrivedWaits && arrived.tenant().equals(share.tenant())
-                    && entries.stream().noneMatch(e -> e.taskId().equals(arrived.id()))) {
-                entries.add(new BacklogEntry(arrived.id(), arrived.createdMs()));
-                entries.sort(Comparator.comparingLong(BacklogEntry::createdMs).thenComparing(BacklogEntry::taskId));
-            }
-            for (int i = 0; i < entries.size(); i++) {
-                VideoTask task = store.find(entries.get(i).taskId()).orElse(null);
-                if (task == null || task.state() != TaskState.QUEUED) {
-                    continue;
+            boolean arrivedHere = arrivedWaits && arrived.tenant().equals(share.tenant());
+            Set<String> read = new HashSet<>();
+            for (int window : BACKLOG_WINDOWS) {
+                List<BacklogEntry> entries = new ArrayList<>(store.backlogHead(pool, share.tenant(), window));
+                boolean full = entries.size() >= window;
+                if (arrivedHere && entries.stream().noneMatch(e -> e.taskId().equals(arrived.id()))
+                        && (!full || BY_SUBMISSION.compare(arrivedEntry(arrived), entries.get(entries.size() - 1)) < 0)) {
+                    // The index may not show the arrival yet. Only where it falls inside what the index showed: past a
+                    // full window, older tasks the window did not reach come first.
+                    entries.add(arrivedEntry(arrived));
+                    entries.sort(BY_SUBMISSION);
                 }
-                Long nextHead = i + 1 < entries.size() ? entries.get(i + 1).createdMs() : null;
-                VideoUpstream account = free.get(0);
-                long now = clock.millis();
-                VideoTask dispatching = task.next().state(TaskState.DISPATCHING).account(account.account())
-                        .dispatchedMs(now).dueMs(now).attempts(0).build();
-                try {
-                    store.claim(task, dispatching, account.limits().slotsPerPool(), nextHead);
-                } catch (NoFreeSlotException full) {
-                    // Another poller took the account's last slot first: look at the accounts again.
-                    List<VideoUpstream> again = accountsWithFreeSlots(pool);
-                    return again.isEmpty() ? null : startOne(pool, again, arrived);
-                } catch (StaleTaskException moved) {
-                    continue;
+                for (int i = 0; i < entries.size(); i++) {
+                    if (!read.add(entries.get(i).taskId())) {
+                        continue;
+                    }
+                    VideoTask task = store.find(entries.get(i).taskId()).orElse(null);
+                    if (task == null || task.state() != TaskState.QUEUED) {
+                        continue;
+                    }
+                    Long nextHead = i + 1 < entries.size() ? entries.get(i + 1).createdMs() : null;
+                    VideoUpstream account = free.get(0);
+                    long now = clock.millis();
+                    VideoTask dispatching = task.next().state(TaskState.DISPATCHING).account(account.account())
+                            .dispatchedMs(now).dueMs(now).attempts(0).build();
+                    try {
+                        store.claim(task, dispatching, account.limits().slotsPerPool(), nextHead);
+                    } catch (NoFreeSlotException noSlot) {
+                        // Another poller took the account's last slot first: look at the accounts again.
+                        List<VideoUpstream> again = accountsWithFreeSlots(pool);
+                        return again.isEmpty() ? null : startOne(pool, again, arrived);
+                    } catch (StaleTaskException moved) {
+                        continue;
+                    }
+                    Metrics.value(Metric.QUEUE_WAIT, now - task.createdMs(), pool);
+                    LOG.info("task {} of {} took a {} slot on account {} after {} ms waiting", task.id(), task.tenant(), pool,
+                            account.account(), now - task.createdMs());
+                    queue.send(TaskMessage.advance(dispatching), 0);
+                    return dispatching;
                 }
-                Metrics.value(Metric.QUEUE_WAIT, now - task.createdMs(), pool);
-                LOG.info("task {} of {} took a {} slot on account {} after {} ms waiting", task.id(), task.tenant(), pool,
-                        account.account(), now - task.createdMs());
-                queue.send(TaskMessage.advance(dispatching), 0);
-                return dispatching;
-            }
-            if (entries.isEmpty()) {
-                // Counted as waiting but nothing listed: either the index lags, or the tenant's backlog just emptied.
-                store.forgetIdleTenant(pool, share.tenant());
+                if (entries.isEmpty()) {
+                    // Counted as waiting but nothing listed: either the index lags, or the tenant's backlog just emptied.
+                    store.forgetIdleTenant(pool, share.tenant());
+                }
+                if (!full) {
+                    break;
+                }
+                // A full window, every task in it already taken by other fills (a burst: the index lags their claims):
+                // the tenant's next waiting tasks are further on; one wider read finds them.
             }
         }
         return null;

@@ -11,6 +11,8 @@ import io.wanvideo.gateway.model.TaskErrors;
 import io.wanvideo.gateway.model.TaskState;
 import io.wanvideo.gateway.model.VideoTask;
 import io.wanvideo.gateway.queue.TaskMessage;
+import io.wanvideo.gateway.store.BacklogEntry;
+import io.wanvideo.gateway.store.TaskStore;
 import io.wanvideo.gateway.testing.Crashes;
 import io.wanvideo.gateway.testing.GatewayHarness;
 import io.wanvideo.gateway.testing.StoreInvariants;
@@ -367,6 +369,90 @@ class TaskLifecycleTest {
                 .sorted(Comparator.comparing((String id) -> gateway.task(id).dispatchedMs()).thenComparing(ids::indexOf))
                 .toList();
         assertThat(slotOrder).isEqualTo(ids);
+    }
+
+    /**
+     * A burst: several fills read the same head of a tenant's backlog, each claims one of its tasks, and the index
+     * still lists them for the last fill. That fill's own arrival, younger than the tasks beyond the head it read, must
+     * not jump them: the oldest task still waiting takes the slot.
+     */
+    @Test
+    void anArrivalNeverTakesASlotAheadOfOlderTasksTheIndexWindowDidNotReach() throws Exception {
+        List<BacklogEntry> staleHead = new ArrayList<>();
+        gateway = new GatewayHarness(FAST, GatewayHarness.quickSettings(), 5, store -> intercepting(store, (method, args) ->
+                method.getName().equals("backlogHead") && !staleHead.isEmpty() && (int) args[2] == staleHead.size()
+                        ? List.copyOf(staleHead) // what the index showed before the other fills' claims
+                        : NOT_INTERCEPTED), q -> q);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            ids.add(submit(r2v("task " + i)));
+            long created = gateway.task(ids.get(i)).createdMs();
+            while (System.currentTimeMillis() <= created) {
+                Thread.onSpinWait();
+            }
+        }
+        staleHead.addAll(gateway.realStore.backlogHead("wan2.7-r2v", "tenant-a", 4));
+        assertThat(staleHead).extracting(BacklogEntry::taskId).isEqualTo(ids.subList(0, 4));
+        for (String id : ids.subList(0, 4)) {
+            VideoTask queued = gateway.task(id);
+            gateway.realStore.claim(queued, queued.next().state(TaskState.DISPATCHING).account("default")
+                    .dispatchedMs(System.currentTimeMillis()).dueMs(System.currentTimeMillis()).attempts(0).build(), 5, null);
+        }
+
+        List<VideoTask> started = gateway.poller.scheduler().fill("wan2.7-r2v", gateway.task(ids.get(5)));
+
+        assertThat(started).extracting(VideoTask::id).containsExactly(ids.get(4));
+        assertThat(gateway.task(ids.get(5)).state()).isEqualTo(TaskState.QUEUED);
+        staleHead.clear();
+        gateway.pumpUntil(() -> ids.stream().allMatch(this::terminal), Duration.ofSeconds(60));
+        List<String> slotOrder = ids.stream()
+                .sorted(Comparator.comparing((String id) -> gateway.task(id).dispatchedMs()).thenComparing(ids::indexOf))
+                .toList();
+        assertThat(slotOrder).isEqualTo(ids);
+    }
+
+    /**
+     * The sweep re-enqueues a SUBMITTING task whose message is overdue (a version step) just as its create's answer is
+     * being recorded: the answer still belongs to the task, so it is recorded on the new version, not dropped.
+     */
+    @Test
+    void aCreatesAnswerIsRecordedEvenIfTheSweepTouchedItsTaskMeanwhile() throws Exception {
+        boolean[] touched = {false};
+        TaskStore[] real = new TaskStore[1];
+        gateway = new GatewayHarness(FAST, GatewayHarness.quickSettings(), 5, store -> {
+            real[0] = store;
+            return intercepting(store, (method, args) -> {
+                if (method.getName().equals("transition") && ((VideoTask) args[1]).state() == TaskState.RUNNING && !touched[0]) {
+                    touched[0] = true;
+                    VideoTask current = (VideoTask) args[0];
+                    real[0].transition(current, current.next().dueMs(System.currentTimeMillis()).build()); // the sweep's step
+                }
+                return NOT_INTERCEPTED;
+            });
+        }, q -> q);
+        String id = submit(r2v("touched while recorded"));
+        gateway.pumpUntil(() -> terminal(id), WAIT);
+        assertThat(touched[0]).isTrue();
+        assertThat(gateway.task(id).state()).as(() -> "ended with " + gateway.task(id).error()).isEqualTo(TaskState.COMPLETED);
+        assertThat(simStat("create_calls")).isEqualTo(1);
+    }
+
+    private static final Object NOT_INTERCEPTED = new Object();
+
+    /** The store, with {@code calls} given each call first: what it answers other than NOT_INTERCEPTED is the answer. */
+    private static TaskStore intercepting(TaskStore store, java.util.function.BiFunction<java.lang.reflect.Method, Object[], Object> calls) {
+        return (TaskStore) java.lang.reflect.Proxy.newProxyInstance(TaskStore.class.getClassLoader(), new Class<?>[] {TaskStore.class},
+                (proxy, method, args) -> {
+                    Object answer = calls.apply(method, args);
+                    if (answer != NOT_INTERCEPTED) {
+                        return answer;
+                    }
+                    try {
+                        return method.invoke(store, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     @Test
