@@ -352,15 +352,7 @@ class TaskLifecycleTest {
     @Test
     void neverRunsMoreTasksThanSlotsAndStartsThemInSubmissionOrder() throws Exception {
         gateway = new GatewayHarness(FAST, GatewayHarness.quickSettings(), 2);
-        List<String> ids = new ArrayList<>();
-        for (int i = 0; i < 7; i++) {
-            ids.add(submit(r2v("task " + i)));
-            // The next task is created in a later millisecond, so that submission order is creation order.
-            long created = gateway.task(ids.get(i)).createdMs();
-            while (System.currentTimeMillis() <= created) {
-                Thread.onSpinWait();
-            }
-        }
+        List<String> ids = submitInOrder(7);
         gateway.pumpUntil(() -> ids.stream().allMatch(this::terminal), Duration.ofSeconds(60));
         assertThat(ids).allMatch(id -> gateway.task(id).state() == TaskState.COMPLETED);
         assertThat(simStat("max_concurrent")).isEqualTo(2);
@@ -369,6 +361,19 @@ class TaskLifecycleTest {
                 .sorted(Comparator.comparing((String id) -> gateway.task(id).dispatchedMs()).thenComparing(ids::indexOf))
                 .toList();
         assertThat(slotOrder).isEqualTo(ids);
+    }
+
+    /** Submits {@code n} r2v tasks, each created in a later millisecond, so that submission order is creation order. */
+    private List<String> submitInOrder(int n) throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ids.add(submit(r2v("task " + i)));
+            long created = gateway.task(ids.get(i)).createdMs();
+            while (System.currentTimeMillis() <= created) {
+                Thread.onSpinWait();
+            }
+        }
+        return ids;
     }
 
     /**
@@ -383,14 +388,7 @@ class TaskLifecycleTest {
                 method.getName().equals("backlogHead") && !staleHead.isEmpty() && (int) args[2] == staleHead.size()
                         ? List.copyOf(staleHead) // what the index showed before the other fills' claims
                         : NOT_INTERCEPTED), q -> q);
-        List<String> ids = new ArrayList<>();
-        for (int i = 0; i < 6; i++) {
-            ids.add(submit(r2v("task " + i)));
-            long created = gateway.task(ids.get(i)).createdMs();
-            while (System.currentTimeMillis() <= created) {
-                Thread.onSpinWait();
-            }
-        }
+        List<String> ids = submitInOrder(6);
         staleHead.addAll(gateway.realStore.backlogHead("wan2.7-r2v", "tenant-a", 4));
         assertThat(staleHead).extracting(BacklogEntry::taskId).isEqualTo(ids.subList(0, 4));
         for (String id : ids.subList(0, 4)) {
