@@ -76,9 +76,9 @@ public final class SubmitVideo {
                 return earlier.get();
             }
         }
-        String id = ids.next();
-        LogContext.task(id);
         long now = clock.millis();
+        String id = ids.next(now);
+        LogContext.task(id);
         VideoTask task = VideoTask.queued(id, caller.tenant(), inputs.store(id, spec), now, caller.policy().fairStep());
         IdempotencyClaim claim = keyHash == null ? null : new IdempotencyClaim(caller.tenant(), keyHash, requestHash, id,
                 now + IDEMPOTENCY_WINDOW.toMillis());

@@ -10,7 +10,8 @@ import java.util.function.Supplier;
  * bits (the ULID layout), so ids sort by creation time and cannot be guessed.
  */
 public final class TaskIds {
-    private static final char[] ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz".toCharArray();
+    private static final String DIGITS = "0123456789abcdefghjkmnpqrstvwxyz";
+    private static final char[] ALPHABET = DIGITS.toCharArray();
     /** Replaced after a SnapStart restore ({@link #reseed}): copies of one snapshot must not share its state. */
     private static volatile SecureRandom random = new SecureRandom();
 
@@ -30,7 +31,16 @@ public final class TaskIds {
     }
 
     public String next() {
-        long time = clock.millis();
+        return next(clock.millis());
+    }
+
+    /**
+     * An id whose timestamp is this time: the submission's own, so that ids sort as their tasks queue (the backlog
+     * orders by submission time; a second reading of the clock could put two submissions a few milliseconds apart
+     * in the opposite order to their ids).
+     */
+    public String next(long timeMs) {
+        long time = timeMs;
         byte[] random = new byte[10];
         source.get().nextBytes(random);
         char[] out = new char[26];
@@ -58,6 +68,15 @@ public final class TaskIds {
     /** A generator of its own for this copy of the process: called after a SnapStart restore. */
     public static void reseed() {
         random = new SecureRandom();
+    }
+
+    /** The millisecond timestamp an id carries (ULID layout); the id must be {@link #plausible}. */
+    public static long timeOf(String id) {
+        long time = 0;
+        for (int i = 6; i < 16; i++) {
+            time = (time << 5) | DIGITS.indexOf(id.charAt(i));
+        }
+        return time;
     }
 
     /** Whether a string could be an id this class made; anything else is certainly unknown. */

@@ -57,6 +57,17 @@ class TaskIdsTest {
     }
 
     @Test
+    void anIdCarriesTheTimeItIsGivenAndGivesItBack() {
+        // The submission's own reading of the clock, not the generator's: ids sort as their tasks queue.
+        TaskIds ids = new TaskIds(at(5), bytes(new byte[10], new byte[10]));
+        String given = ids.next(1795265679123L);
+        assertThat(given.substring(6, 16)).isEqualTo(crockford(BigInteger.valueOf(1795265679123L), 10));
+        assertThat(TaskIds.timeOf(given)).isEqualTo(1795265679123L);
+        assertThat(TaskIds.timeOf(ids.next())).isEqualTo(5);
+        assertThat(TaskIds.timeOf("video_7zzzzzzzzz" + "0".repeat(16))).isEqualTo((1L << 48) - 1);
+    }
+
+    @Test
     void theRandomBitsFollowInOrder() {
         byte[] ones = new byte[10];
         Arrays.fill(ones, (byte) 0xff);

@@ -10,9 +10,21 @@ import java.util.concurrent.atomic.AtomicLong;
 /** A clock that stands still until a test moves it, so time-dependent rules are tested without waiting. */
 public final class SettableClock extends Clock {
     private final AtomicLong millis;
+    /** Added after every reading: 0 for a clock that stands still. */
+    private final long tick;
 
     public SettableClock(long startMillis) {
+        this(startMillis, 0);
+    }
+
+    private SettableClock(long startMillis, long tick) {
         this.millis = new AtomicLong(startMillis);
+        this.tick = tick;
+    }
+
+    /** A clock a millisecond later at every reading: no two readings agree. */
+    public static SettableClock ticking(long startMillis) {
+        return new SettableClock(startMillis, 1);
     }
 
     public void advance(Duration by) {
@@ -25,12 +37,12 @@ public final class SettableClock extends Clock {
 
     @Override
     public long millis() {
-        return millis.get();
+        return millis.getAndAdd(tick);
     }
 
     @Override
     public Instant instant() {
-        return Instant.ofEpochMilli(millis.get());
+        return Instant.ofEpochMilli(millis());
     }
 
     @Override

@@ -204,7 +204,15 @@ public final class FairnessBenchmark {
         System.out.printf("  all %d slots first busy %.1f s after A's first submission%n", SLOTS,
                 (starts[Math.min(SLOTS, starts.length) - 1] - firstA) / 1000.0);
         System.out.printf("within a tenant, starts out of submission order: A %d, B %d   (pairs; target 0)%n",
-                inversions(a), inversions(b));
+                inversions(a).size(), inversions(b).size());
+        // Each pair, to tell a burst's race (submissions stored moments apart) from a task passed over for long.
+        for (List<Outcome> tenant : List.of(a, b)) {
+            for (VideoTask[] pair : inversions(tenant)) {
+                System.out.printf("    %s submitted at %.3f s, slot at %.3f s; %s submitted at %.3f s, slot at %.3f s%n",
+                        pair[0].id(), (pair[0].createdMs() - firstA) / 1000.0, (pair[0].dispatchedMs() - firstA) / 1000.0,
+                        pair[1].id(), (pair[1].createdMs() - firstA) / 1000.0, (pair[1].dispatchedMs() - firstA) / 1000.0);
+            }
+        }
         System.out.printf("most running at once: %d (target <= %d); throttled %d; failures %d (target 0)%n", mostRunning, SLOTS,
                 stats.get("throttled").asInt(), failures);
         // Timings here are the gateway's on this machine: a busy one stretches every step.
@@ -232,20 +240,20 @@ public final class FairnessBenchmark {
         return sortedMs.length == 0 ? Double.NaN : sortedMs[Math.max(0, (int) Math.ceil(p * sortedMs.length) - 1)] / 1000.0;
     }
 
-    /** Pairs of a tenant's tasks that took their slots in the opposite order to their submission. */
-    private static int inversions(List<Outcome> tasks) {
+    /** Pairs of a tenant's tasks that took their slots in the opposite order to their submission: {earlier, later}. */
+    private static List<VideoTask[]> inversions(List<Outcome> tasks) {
         List<VideoTask> bySubmission = tasks.stream().map(Outcome::task)
                 .sorted(Comparator.comparingLong(VideoTask::createdMs).thenComparing(VideoTask::id)).toList();
-        int count = 0;
+        List<VideoTask[]> pairs = new ArrayList<>();
         for (int i = 0; i < bySubmission.size(); i++) {
             for (int j = i + 1; j < bySubmission.size(); j++) {
                 if (bySubmission.get(j).createdMs() > bySubmission.get(i).createdMs()
                         && bySubmission.get(j).dispatchedMs() < bySubmission.get(i).dispatchedMs()) {
-                    count++;
+                    pairs.add(new VideoTask[] {bySubmission.get(i), bySubmission.get(j)});
                 }
             }
         }
-        return count;
+        return pairs;
     }
 
     private static List<String> submitAll(HttpClient http, ExecutorService clients, URI gateway, String key, String prompt,
