@@ -156,10 +156,12 @@ public final class FairnessBenchmark {
         Waits idealFair = Waits.of(b, o -> fair.get(o.task().id()) - o.task().createdMs());
         Waits strictFifo = Waits.of(b, o -> fifo.get(o.task().id()) - o.task().createdMs());
 
-        // The yardstick for B's first start: when the first slot freed after B arrived (an A task's run ended).
+        // The yardstick for B's first start: when the first slot freed after B arrived (an A task's run ended). A slot
+        // is held from its claim, not from the upstream start: a task claimed just before B arrived and created just
+        // after leaves the upstream a slot short for a moment that no one else may take.
         long arrivalB = b.stream().mapToLong(o -> o.task().createdMs()).min().orElseThrow();
-        List<Outcome> runningAtB = outcomes.stream().filter(o -> o.upstreamStartMs() <= arrivalB && o.upstreamEndMs() > arrivalB)
-                .toList();
+        List<Outcome> runningAtB = outcomes.stream()
+                .filter(o -> o.task().dispatchedMs() <= arrivalB && o.upstreamEndMs() > arrivalB).toList();
         double nextFree = runningAtB.size() < SLOTS ? 0
                 : runningAtB.stream().mapToLong(o -> o.upstreamEndMs() - arrivalB).min().orElseThrow() / 1000.0;
 
