@@ -207,11 +207,13 @@ public final class FairnessBenchmark {
                 percentile(handoff, 0.5), percentile(handoff, 0.95));
         System.out.printf("  all %d slots first busy %.1f s after A's first submission%n", SLOTS,
                 (starts[Math.min(SLOTS, starts.length) - 1] - firstA) / 1000.0);
+        List<VideoTask[]> pairsA = inversions(a);
+        List<VideoTask[]> pairsB = inversions(b);
         System.out.printf("within a tenant, starts out of submission order: A %d, B %d   (pairs; target 0)%n",
-                inversions(a).size(), inversions(b).size());
+                pairsA.size(), pairsB.size());
         // Each pair, to tell a burst's race (submissions stored moments apart) from a task passed over for long.
-        for (List<Outcome> tenant : List.of(a, b)) {
-            for (VideoTask[] pair : inversions(tenant)) {
+        for (List<VideoTask[]> pairs : List.of(pairsA, pairsB)) {
+            for (VideoTask[] pair : pairs) {
                 System.out.printf("    %s submitted at %.3f s, slot at %.3f s; %s submitted at %.3f s, slot at %.3f s%n",
                         pair[0].id(), (pair[0].createdMs() - firstA) / 1000.0, (pair[0].dispatchedMs() - firstA) / 1000.0,
                         pair[1].id(), (pair[1].createdMs() - firstA) / 1000.0, (pair[1].dispatchedMs() - firstA) / 1000.0);
