@@ -23,10 +23,14 @@ import software.amazon.awssdk.http.SdkHttpResponse;
  * answered on the spot with the empty success its operation would get and never sent. So priming reads the answers
  * of the writes it makes as well as building them, and the first invocation after a restore finds that code loaded
  * too. The answers are what the two JSON protocols in use say for a write that changed nothing worth reporting: an
- * empty object for DynamoDB, and for SQS's SendMessage the digest of the body sent (the SDK checks it) and an id.
+ * empty object for DynamoDB, and for SQS's SendMessage the digest of the body sent (the SDK checks it) and an id. A
+ * GetItem is answered with the item the same run put under its key ({@link DryRun}), or as finding nothing.
  */
 final class DryRunHttpClient implements SdkHttpClient {
     private static final String SEND_MESSAGE = "AmazonSQS.SendMessage";
+    private static final String PUT_ITEM = "DynamoDB_20120810.PutItem";
+    private static final String TRANSACT_WRITE_ITEMS = "DynamoDB_20120810.TransactWriteItems";
+    private static final String GET_ITEM = "DynamoDB_20120810.GetItem";
 
     private final SdkHttpClient delegate;
 
@@ -54,10 +58,29 @@ final class DryRunHttpClient implements SdkHttpClient {
     static HttpExecuteResponse answer(HttpExecuteRequest request) {
         String target = request.httpRequest().firstMatchingHeader("X-Amz-Target").orElse("");
         String body = "{}";
-        if (target.equals(SEND_MESSAGE)) {
-            JsonNode sent = Json.read(read(request), JsonNode.class);
-            body = Json.write(java.util.Map.of("MD5OfMessageBody", md5(sent.path("MessageBody").asText()),
-                    "MessageId", "00000000-0000-0000-0000-000000000000"));
+        switch (target) {
+            case SEND_MESSAGE -> {
+                JsonNode sent = Json.read(read(request), JsonNode.class);
+                body = Json.write(java.util.Map.of("MD5OfMessageBody", md5(sent.path("MessageBody").asText()),
+                        "MessageId", "00000000-0000-0000-0000-000000000000"));
+            }
+            case PUT_ITEM -> {
+                JsonNode put = Json.read(read(request), JsonNode.class);
+                DryRun.put(put.path("TableName").asText(), put.path("Item"));
+            }
+            case TRANSACT_WRITE_ITEMS -> {
+                for (JsonNode item : Json.read(read(request), JsonNode.class).path("TransactItems")) {
+                    if (item.has("Put")) {
+                        DryRun.put(item.path("Put").path("TableName").asText(), item.path("Put").path("Item"));
+                    }
+                }
+            }
+            case GET_ITEM -> {
+                JsonNode get = Json.read(read(request), JsonNode.class);
+                body = DryRun.get(get.path("TableName").asText(), get.path("Key"))
+                        .map(item -> Json.write(java.util.Map.of("Item", item))).orElse(body);
+            }
+            default -> { }
         }
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         return HttpExecuteResponse.builder()

@@ -28,7 +28,7 @@ final class JsonLinesLogger extends AbstractLogger {
     }
 
     private boolean enabled(Level wanted) {
-        return level.intLevel() >= wanted.intLevel();
+        return level.intLevel() >= wanted.intLevel() && (wanted.isMoreSpecificThan(Level.WARN) || !LogContext.inRehearsal());
     }
 
     @Override

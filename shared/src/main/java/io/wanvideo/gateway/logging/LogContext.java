@@ -10,6 +10,7 @@ import org.apache.logging.log4j.ThreadContext;
 public final class LogContext {
     public static final String REQUEST_ID = "request_id";
     public static final String TASK_ID = "task_id";
+    public static final String REHEARSAL = "rehearsal";
 
     private LogContext() {}
 
@@ -27,6 +28,27 @@ public final class LogContext {
         } else {
             ThreadContext.put(TASK_ID, taskId);
         }
+    }
+
+    /**
+     * Runs priming's rehearsal of real work before a snapshot (README, "Cold start"): a poll of a task that does not
+     * exist, say, whose "task ... completed" would read as news. Its lines below WARN are dropped; those at WARN and
+     * above carry {@code rehearsal: true}.
+     */
+    public static void rehearsal(Runnable work) {
+        boolean outer = inRehearsal();
+        ThreadContext.put(REHEARSAL, "true");
+        try {
+            work.run();
+        } finally {
+            if (!outer) {
+                ThreadContext.remove(REHEARSAL);
+            }
+        }
+    }
+
+    static boolean inRehearsal() {
+        return ThreadContext.containsKey(REHEARSAL);
     }
 
     public static String requestId() {

@@ -32,7 +32,13 @@ public final class Poller {
     /** What the poller is built from. */
     public record Parts(TaskStore store, TaskQueue queue, Upstreams upstreams, RateGate rates, AccountStates accounts,
             GenerationTimeModel times, PollPlanner planner, PollerSettings settings, PriceTable prices,
-            InputLinks inputs, TaskObjects objects, AfterCompletion afterCompletion, Clock clock) {}
+            InputLinks inputs, TaskObjects objects, AfterCompletion afterCompletion, Clock clock) {
+        /** The same parts over other accounts (priming runs a poll against a stand-in for DashScope). */
+        public Parts withUpstreams(Upstreams other) {
+            return new Parts(store, queue, other, rates, accounts, times, planner, settings, prices, inputs, objects,
+                    afterCompletion, clock);
+        }
+    }
 
     public Poller(Parts p) {
         this(p, CompletionWatcher.Setup.OFF);

@@ -3,10 +3,13 @@ package io.wanvideo.gateway.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.wanvideo.gateway.testing.LocalAws;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.SendMessageResponse;
@@ -45,5 +48,35 @@ class DryRunTest {
         sqs.sendMessage(s -> s.queueUrl(queues.pollQueueUrl()).messageBody("{\"kind\":\"advance\"}"));
         assertThat(dynamo.getItem(g -> g.tableName(table).key(Map.of("pk", AttributeValue.fromS("dry#1")))).hasItem()).isTrue();
         assertThat(sqs.receiveMessage(r -> r.queueUrl(queues.pollQueueUrl()).waitTimeSeconds(1)).messages()).hasSize(1);
+    }
+
+    /**
+     * Within one run, an item put (alone or in a transaction) is what a read of its key finds, so priming can place a
+     * task and run its message; a read of another key, or of the same key in a later run, finds nothing, and the
+     * table never holds it.
+     */
+    @Test
+    void aReadInsideARunFindsWhatThatRunPutAndNothingElse() {
+        String table = aws.newTable();
+        DynamoDbClient dynamo = DynamoDbClients.create(new Env(aws.environment(table, aws.newQueues(5, 30), Map.of())));
+        Map<String, AttributeValue> key = Map.of("pk", AttributeValue.fromS("dry#2"));
+        Map<String, AttributeValue> item = Map.of("pk", AttributeValue.fromS("dry#2"), "state", AttributeValue.fromS("running"),
+                "version", AttributeValue.fromN("3"), "media", AttributeValue.fromL(List.of(AttributeValue.fromS("a.png"))));
+        Map<String, AttributeValue> later = Map.of("pk", AttributeValue.fromS("dry#2"), "state", AttributeValue.fromS("done"));
+        List<GetItemResponse> read = new ArrayList<>();
+
+        DryRun.run(() -> {
+            read.add(dynamo.getItem(g -> g.tableName(table).key(key)));
+            dynamo.transactWriteItems(t -> t.transactItems(TransactWriteItem.builder().put(p -> p.tableName(table).item(item)).build()));
+            read.add(dynamo.getItem(g -> g.tableName(table).key(key).consistentRead(true)));
+            read.add(dynamo.getItem(g -> g.tableName(table).key(Map.of("pk", AttributeValue.fromS("dry#3")))));
+            read.add(dynamo.getItem(g -> g.tableName("another-table").key(key)));
+            dynamo.putItem(p -> p.tableName(table).item(later));
+            read.add(dynamo.getItem(g -> g.tableName(table).key(key)));
+        });
+        DryRun.run(() -> read.add(dynamo.getItem(g -> g.tableName(table).key(key))));
+
+        assertThat(read).extracting(GetItemResponse::item).containsExactly(Map.of(), item, Map.of(), Map.of(), later, Map.of());
+        assertThat(dynamo.getItem(g -> g.tableName(table).key(key)).hasItem()).isFalse();
     }
 }

@@ -68,6 +68,24 @@ class JsonLinesTest {
         assertThat(JsonLinesLogging.level(Map.of())).isEqualTo(Level.INFO);
     }
 
+    /** Priming's rehearsal of real work says nothing below WARN, and marks what it does say. */
+    @Test
+    void aRehearsalDropsItsLinesBelowWarnAndMarksTheRest() throws Exception {
+        ExtendedLogger ours = context.getLogger("io.wanvideo.x");
+        LogContext.rehearsal(() -> {
+            ours.info("task video_0 completed");
+            LogContext.rehearsal(() -> ours.info("nested"));
+            ours.warn("trouble");
+        });
+        ours.info("after");
+        String[] lines = out.toString(StandardCharsets.UTF_8).split("\n");
+        assertThat(lines).hasSize(2);
+        assertThat(Json.tree(lines[0]).get("message").asText()).isEqualTo("trouble");
+        assertThat(Json.tree(lines[0]).get("rehearsal").asText()).isEqualTo("true");
+        assertThat(Json.tree(lines[1]).get("message").asText()).isEqualTo("after");
+        assertThat(Json.tree(lines[1]).has("rehearsal")).isFalse();
+    }
+
     @Test
     void timestampsAreUtcCalendarDates() {
         Map<Long, String> cases = new LinkedHashMap<>();

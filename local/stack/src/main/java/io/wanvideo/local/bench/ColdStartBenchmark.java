@@ -151,14 +151,14 @@ public final class ColdStartBenchmark {
     private void run(int rounds) throws Exception {
         System.out.printf("Cold start: each function's jar alone in a fresh JVM (%s), %d rounds of shuffled runs%n",
                 String.join(" ", jvmFlags()), rounds);
-        for (Function f : FUNCTIONS) {
+        for (Function f : functions()) {
             Run recorded = probe(f, "cold", true);
             Run floor = probe(f, "floor", true);
             if (Boolean.getBoolean("coldstart.show")) {
                 // -Dcoldstart.show=true: what the function printed, log lines included.
                 recorded.output().forEach(line -> System.out.println("    | " + line));
             }
-            if (Boolean.getBoolean("coldstart.classes")) {
+            if (!System.getProperty("coldstart.classes", "false").equals("false")) {
                 // -Dcoldstart.classes=true: classes loaded in each phase, and where those of the primed first invocation come from.
                 Run primed = probe(f, "primed", true);
                 System.out.printf("  %s classes loaded: init %d, first invocation %d; primed: hooks %d, first invocation after them %d%n",
@@ -166,11 +166,11 @@ public final class ColdStartBenchmark {
                         classes(primed, "init", "restore"), classes(primed, "restore", "first"));
                 primed.output().stream().dropWhile(l -> !l.startsWith("@probe restore")).takeWhile(l -> !l.startsWith("@probe first"))
                         .filter(l -> l.contains("[class,load]")).map(l -> l.replaceAll(".*\\[class,load\\] ([^ ]+) .*", "$1"))
-                        .map(c -> c.replaceAll("\\.[^.]*$", "")).collect(java.util.stream.Collectors.groupingBy(c -> c,
+                        .map(c -> "list".equals(System.getProperty("coldstart.classes")) ? c : c.replaceAll("\\.[^.]*$", "")).collect(java.util.stream.Collectors.groupingBy(c -> c,
                                 TreeMap::new, java.util.stream.Collectors.counting()))
                         .forEach((pkg, n) -> System.out.printf("      %4d %s%n", n, pkg));
             }
-            if (Boolean.getBoolean("coldstart.classes")) {
+            if (!System.getProperty("coldstart.classes", "false").equals("false")) {
                 // What the function loads up to its first answer beyond what the floor loads up to its calls, by package.
                 Run floorClasses = probe(f, "floor", true);
                 Map<String, Long> extra = new TreeMap<>(packages(recorded, "first"));
@@ -208,7 +208,7 @@ public final class ColdStartBenchmark {
         Random shuffle = new Random(42);
         for (int round = 1; round <= rounds; round++) {
             List<String[]> order = new ArrayList<>();
-            for (Function f : FUNCTIONS) {
+            for (Function f : functions()) {
                 for (String kind : List.of("cold", "primed", "floor")) {
                     order.add(new String[] {f.name(), kind});
                 }
@@ -221,6 +221,20 @@ public final class ColdStartBenchmark {
             System.out.printf("  round %d of %d done%n", round, rounds);
         }
         report(runs, rounds);
+    }
+
+    /** The rows to measure: all, or those named by {@code -Dcoldstart.only=poller-poll,submit}. */
+    static List<Function> functions() {
+        String only = System.getProperty("coldstart.only", "");
+        if (only.isBlank()) {
+            return FUNCTIONS;
+        }
+        List<String> names = List.of(only.split(","));
+        List<Function> chosen = FUNCTIONS.stream().filter(f -> names.contains(f.name())).toList();
+        if (chosen.size() != names.size()) {
+            throw new IllegalArgumentException("-Dcoldstart.only names rows of " + FUNCTIONS.stream().map(Function::name).toList());
+        }
+        return chosen;
     }
 
     private static int tolerance(String call) {
@@ -282,7 +296,7 @@ public final class ColdStartBenchmark {
                 + "| ratio | target | warm invoke | jar |");
         System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
         boolean met = true;
-        for (Function f : FUNCTIONS) {
+        for (Function f : functions()) {
             List<Run> cold = runs.get(f.name() + "/cold");
             List<Run> primed = runs.get(f.name() + "/primed");
             List<Run> floor = runs.get(f.name() + "/floor");
@@ -301,7 +315,7 @@ public final class ColdStartBenchmark {
                     f.primedTargetMs(), warm, jarSize(f) / 1e6);
         }
         System.out.println();
-        for (Function f : FUNCTIONS) {
+        for (Function f : functions()) {
             List<Run> primed = runs.get(f.name() + "/primed");
             System.out.printf(Locale.ROOT, "  %s: before-checkpoint hooks (priming) %.0f ms, after-restore hooks %.1f ms, "
                             + "floor's JVM start to main %.0f ms, clients built %.0f ms%n", f.name(),
@@ -381,7 +395,7 @@ public final class ColdStartBenchmark {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmFlags());
         command.add("-Dorg.crac.Core.Compat=io.wanvideo.local.snapstart");
-        if (record && Boolean.getBoolean("coldstart.classes")) {
+        if (record && !System.getProperty("coldstart.classes", "false").equals("false")) {
             command.add("-Xlog:class+load=info:stdout");
         }
         command.addAll(List.of("-cp", classpath, ColdStartProbe.class.getName()));

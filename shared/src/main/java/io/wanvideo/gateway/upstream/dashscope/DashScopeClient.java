@@ -85,17 +85,31 @@ public final class DashScopeClient implements VideoUpstream {
     private final AccountLimits limits;
     private final RefreshingSecret apiKey;
     private final Clock clock;
+    /** Whether this client talks to the priming stand-in on loopback, never to DashScope. */
+    private final boolean standIn;
     /** Built on first use: a function that never calls the upstream (submit, mostly) never sets up TLS for it. */
     private HttpClient queryClient;
     private HttpClient createClient;
     private long createClientLastUsedMs;
 
     public DashScopeClient(String account, Settings settings, AccountLimits limits, RefreshingSecret apiKey, Clock clock) {
+        this(account, settings, limits, apiKey, clock, false);
+    }
+
+    private DashScopeClient(String account, Settings settings, AccountLimits limits, RefreshingSecret apiKey, Clock clock,
+            boolean standIn) {
         this.account = account;
         this.settings = settings;
         this.limits = limits;
         this.apiKey = apiKey;
         this.clock = clock;
+        this.standIn = standIn;
+    }
+
+    /** A client of {@link LoopbackRehearsal}'s stand-in, the one client that may call inside a dry run. */
+    static DashScopeClient ofStandIn(String account, URI standIn, Clock clock) {
+        return new DashScopeClient(account, Settings.defaults(standIn), AccountLimits.DASHSCOPE,
+                new RefreshingSecret(() -> "priming", Duration.ofDays(365), clock), clock, true);
     }
 
     /** A client with a fixed key, for tests and tools. */
@@ -375,9 +389,9 @@ public final class DashScopeClient implements VideoUpstream {
      * repeating it is safe even for a create.
      */
     private HttpResponse<String> withKeyRetry(java.util.function.Function<String, HttpResponse<String>> call) {
-        if (DryRun.active()) {
+        if (DryRun.active() && !standIn) {
             // Priming runs code with every AWS call answered on the spot; DashScope has no such answer, and a create
-            // bills. Loud rather than sent: the priming rehearses this client against a stand-in instead.
+            // bills. Loud rather than sent: the priming rehearses against a client of a stand-in instead.
             throw new IllegalStateException("a DashScope call inside a dry run (priming) was not sent");
         }
         HttpResponse<String> response = call.apply(apiKey.get());

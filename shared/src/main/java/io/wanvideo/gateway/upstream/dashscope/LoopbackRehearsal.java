@@ -2,7 +2,6 @@ package io.wanvideo.gateway.upstream.dashscope;
 
 import io.wanvideo.gateway.model.UpstreamState;
 import io.wanvideo.gateway.model.VideoSpec;
-import io.wanvideo.gateway.upstream.AccountLimits;
 import io.wanvideo.gateway.upstream.TaskListing;
 import io.wanvideo.gateway.upstream.UpstreamTask;
 import java.io.IOException;
@@ -15,21 +14,30 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A create and a query made by a {@link DashScopeClient} against a stand-in for DashScope on a loopback port of this
- * process, answered with DashScope's own shapes: for priming a function before a SnapStart snapshot. Loading the
- * JDK's HTTP client is not enough: its exchange, connection and body-handling classes (some 200) and the client's
- * parsing load only when a request is sent and answered, which would otherwise happen at the first real call after a
- * restore. Nothing leaves the process and no key is used.
+ * Calls made by a {@link DashScopeClient} against a stand-in for DashScope on a loopback port of this process, answered
+ * with DashScope's own shapes: for priming a function before a SnapStart snapshot. Loading the JDK's HTTP client is not
+ * enough: its exchange, connection and body-handling classes (some 200) and the client's parsing load only when a
+ * request is sent and answered, which would otherwise happen at the first real call after a restore. Nothing leaves the
+ * process and no key is used.
  *
  * <p>The stand-in is a plain socket, not the JDK's {@code com.sun.net.httpserver} the simulator uses: it runs inside
  * the deployed function's before-snapshot hook, where a module missing from the Lambda runtime would fail every
- * snapshot, and {@code java.base} is the one module sure to be there. It answers two known requests, no more.
+ * snapshot, and {@code java.base} is the one module sure to be there. It answers a create, a query and a listing.
  */
 public final class LoopbackRehearsal {
+    /** The stand-in's answers: a query of this task finds it running, of any other finished. */
+    public static final String RUNNING_TASK = "priming-running";
+
     private static final String CREATED = "{\"output\":{\"task_id\":\"priming\",\"task_status\":\"PENDING\"},"
+            + "\"request_id\":\"priming\"}";
+    private static final String RUNNING = "{\"output\":{\"task_id\":\"" + RUNNING_TASK + "\",\"task_status\":\"RUNNING\","
+            + "\"submit_time\":\"2025-09-18 10:10:00.000\",\"scheduled_time\":\"2025-09-18 10:10:00.100\"},"
             + "\"request_id\":\"priming\"}";
     private static final String SUCCEEDED = "{\"output\":{\"task_id\":\"priming\",\"task_status\":\"SUCCEEDED\","
             + "\"submit_time\":\"2025-09-18 10:10:00.000\",\"end_time\":\"2025-09-18 10:12:37.114\","
@@ -54,50 +62,90 @@ public final class LoopbackRehearsal {
     public record Rehearsed(UpstreamState queried, TaskListing listed) {}
 
     /**
-     * Creates {@code spec}, queries the result and lists the account's tasks through a fresh client, the stand-in
-     * answering each call once.
+     * Creates {@code spec}, queries the result and lists the account's tasks through a client of a fresh stand-in.
      */
     public static Rehearsed run(VideoSpec spec) {
-        try (ServerSocket server = new ServerSocket(0, 4, InetAddress.getLoopbackAddress())) {
-            Thread standIn = new Thread(() -> answer(server, 3), "dashscope-rehearsal");
-            standIn.setDaemon(true);
-            standIn.start();
-            DashScopeClient client = DashScopeClient.withKey("priming",
-                    DashScopeClient.Settings.defaults(URI.create("http://127.0.0.1:" + server.getLocalPort())),
-                    AccountLimits.DASHSCOPE, "priming", Clock.systemUTC());
+        try (StandIn standIn = StandIn.open()) {
+            DashScopeClient client = standIn.upstream();
             String id = client.create(spec);
             UpstreamTask task = client.query(id);
             Instant now = Instant.now();
             TaskListing listed = client.listTasks(now.minusSeconds(600), now, 1);
-            standIn.join(5_000);
             return new Rehearsed(task.state(), listed);
-        } catch (IOException e) {
-            throw new IllegalStateException("the loopback rehearsal could not listen", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted during the loopback rehearsal", e);
         }
     }
 
     /**
-     * Answers {@code calls} requests, one per connection: a POST as a create, the listing's path as a listing, anything
-     * else as a query.
+     * A stand-in for DashScope on a loopback port of this process, answering in DashScope's shapes until closed (a
+     * create as accepted; a query of {@link #RUNNING_TASK} as running, of any other task as finished with a video; a
+     * listing as one finished task), one request per connection. Its client, account {@code priming}, is the one
+     * DashScope client that may call inside a {@link io.wanvideo.gateway.config.DryRun}, so priming can run a task's
+     * whole path through the services with its AWS calls answered on the spot.
      */
-    private static void answer(ServerSocket server, int calls) {
-        for (int i = 0; i < calls; i++) {
-            try (Socket socket = server.accept()) {
-                socket.setSoTimeout(5_000);
-                String head = readRequest(socket.getInputStream());
-                String body = head.startsWith("POST") ? CREATED
-                        : head.startsWith("GET " + DashScopeClient.LIST_PATH + "?") ? LISTED : SUCCEEDED;
-                byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-                OutputStream out = socket.getOutputStream();
-                out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + bytes.length
-                        + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                out.write(bytes);
-                out.flush();
+    public static final class StandIn implements AutoCloseable {
+        private final ServerSocket server;
+        private final Thread thread;
+        private final DashScopeClient client;
+        private final List<String> answered = new CopyOnWriteArrayList<>();
+
+        private StandIn(ServerSocket server) {
+            this.server = server;
+            this.client = DashScopeClient.ofStandIn("priming", URI.create("http://127.0.0.1:" + server.getLocalPort()),
+                    Clock.systemUTC());
+            this.thread = new Thread(this::serve, "dashscope-rehearsal");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        public static StandIn open() {
+            try {
+                return new StandIn(new ServerSocket(0, 4, InetAddress.getLoopbackAddress()));
             } catch (IOException e) {
-                return; // the client's call then fails, and the rehearsal with it
+                throw new IllegalStateException("the loopback rehearsal could not listen", e);
+            }
+        }
+
+        /** The client of this stand-in (its account: {@code priming}). */
+        public DashScopeClient upstream() {
+            return client;
+        }
+
+        /** The request lines answered so far, in order. */
+        public List<String> answered() {
+            return List.copyOf(answered);
+        }
+
+        private void serve() {
+            while (!server.isClosed()) {
+                try (Socket socket = server.accept()) {
+                    socket.setSoTimeout(5_000);
+                    String head = readRequest(socket.getInputStream());
+                    String line = head.substring(0, head.indexOf("\r\n"));
+                    String body = line.startsWith("POST") ? CREATED
+                            : line.startsWith("GET " + DashScopeClient.LIST_PATH + "?") ? LISTED
+                            : line.startsWith("GET " + DashScopeClient.LIST_PATH + "/" + RUNNING_TASK + " ") ? RUNNING : SUCCEEDED;
+                    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+                    OutputStream out = socket.getOutputStream();
+                    out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + bytes.length
+                            + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    out.write(bytes);
+                    out.flush();
+                    answered.add(line);
+                } catch (IOException e) {
+                    // Closed (the rehearsal is over), or a call that broke off: its client's call then fails loudly.
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                server.close();
+                thread.join(5_000);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
     }

@@ -18,6 +18,7 @@ import io.wanvideo.gateway.metrics.Metric;
 import io.wanvideo.gateway.metrics.Metrics;
 import io.wanvideo.gateway.metrics.emf.EmfMetrics;
 import io.wanvideo.gateway.model.TaskState;
+import io.wanvideo.gateway.model.UpstreamState;
 import io.wanvideo.gateway.model.VideoModel;
 import io.wanvideo.gateway.model.VideoSpec;
 import io.wanvideo.gateway.model.VideoTask;
@@ -35,6 +36,7 @@ import io.wanvideo.gateway.service.Poller;
 import io.wanvideo.gateway.service.ResultLinks;
 import io.wanvideo.gateway.service.TaskObjects;
 import io.wanvideo.gateway.service.VideoViews;
+import io.wanvideo.gateway.store.Admission;
 import io.wanvideo.gateway.store.TaskStore;
 import io.wanvideo.gateway.upstream.Upstreams;
 import io.wanvideo.gateway.upstream.VideoUpstream;
@@ -69,7 +71,11 @@ public final class SqsPollVideoTasksHandler implements RequestHandler<SQSEvent, 
     private static final Logger LOG = LogManager.getLogger(SqsPollVideoTasksHandler.class);
     /** Of the id form, so its message reads the table; made of zeros, no generated id can be it. */
     static final String PRIMING_ID = "video_00000000000000000000000000";
+    /** Rounds of {@link #rehearsePolls}: enough for C1 to compile the poll's path before the snapshot (README, "Cold start"). */
+    static final int REHEARSAL_ROUNDS = 20;
 
+    private final Poller.Parts parts;
+    private final CompletionWatcher.Setup watching;
     private final Poller poller;
     private final GatewayTable table;
     private final TaskQueue queue;
@@ -108,11 +114,12 @@ public final class SqsPollVideoTasksHandler implements RequestHandler<SQSEvent, 
                 table.clock());
         this.upstreams = GatewaySettings.upstreams(env, secrets, table.clock());
         this.planner = new PollPlanner();
-        this.poller = new Poller(new Poller.Parts(table.tasks(), queue, upstreams, table.rateGate(), table.accountStates(), times,
+        this.parts = new Poller.Parts(table.tasks(), queue, upstreams, table.rateGate(), table.accountStates(), times,
                 planner, GatewaySettings.poller(env), GatewaySettings.prices(env),
                 media.<InputLinks>map(m -> m).orElse(InputLinks.NONE), media.<TaskObjects>map(m -> m).orElse(TaskObjects.NONE),
-                afterCompletion, table.clock()),
-                new CompletionWatcher.Setup(table.watchLeases(), GatewaySettings.watcher(env)));
+                afterCompletion, table.clock());
+        this.watching = new CompletionWatcher.Setup(table.watchLeases(), GatewaySettings.watcher(env));
+        this.poller = new Poller(parts, watching);
         this.deadLetterQueueArn = env.required("DEAD_LETTER_QUEUE_ARN");
         this.workers = Executors.newFixedThreadPool(10, r -> {
             Thread t = new Thread(r, "poller-worker");
@@ -251,9 +258,39 @@ public final class SqsPollVideoTasksHandler implements RequestHandler<SQSEvent, 
         // a restore loads nothing.
         DashScopeClient.loadTransport();
         LoopbackRehearsal.run(spec);
+        rehearsePolls(spec);
         Metrics.current().prime();
         LogContext.invocation(null);
         LOG.info("primed for a snapshot in {} ms", (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /**
+     * Polls, before a snapshot, a task running upstream (the message a poller mostly handles) and one found finished,
+     * each through the services as its message would take it: the task placed and read back within a dry run (the read
+     * answered with the item the placing wrote), queried at a stand-in for DashScope on loopback, and its next poll
+     * planned, written and queued, or its end recorded, its slot released and the next task sought, every AWS call
+     * answered on the spot; in rounds, so that path is compiled in the snapshot, not only loaded. Their INFO lines ("task
+     * ... completed") are not news and are dropped.
+     *
+     * @return the requests the stand-in answered, in order
+     */
+    List<String> rehearsePolls(VideoSpec spec) {
+        try (LoopbackRehearsal.StandIn standIn = LoopbackRehearsal.StandIn.open()) {
+            Poller rehearsal = new Poller(parts.withUpstreams(Upstreams.of(standIn.upstream())), watching);
+            for (int round = 0; round < REHEARSAL_ROUNDS; round++) {
+                for (String upstreamId : List.of(LoopbackRehearsal.RUNNING_TASK, "priming")) {
+                    long now = table.clock().millis();
+                    VideoTask running = VideoTask.queued(PRIMING_ID, "priming", spec, now).next().state(TaskState.RUNNING)
+                            .account(standIn.upstream().account()).dispatchedMs(now).attempts(0).upstreamId(upstreamId)
+                            .submittedMs(now).runOriginMs(now).upstreamState(UpstreamState.RUNNING).dueMs(now).build();
+                    LogContext.rehearsal(() -> DryRun.run(() -> {
+                        table.tasks().create(running, Admission.UNLIMITED);
+                        rehearsal.handle(TaskMessage.advance(running));
+                    }));
+                }
+            }
+            return standIn.answered();
+        }
     }
 
     @Override

@@ -122,6 +122,26 @@ class SqsPollVideoTasksHandlerTest {
     }
 
     /**
+     * Priming reaches the poll itself, not only a message for a task that cannot exist: a task placed and read back
+     * within a dry run is queried at the stand-in, running and then finished, each round, and the table, the queue
+     * and the simulator see none of it.
+     */
+    @Test
+    void primingPollsARunningTaskAndAFinishedOneAtTheStandInOnly() {
+        var before = aws.dynamo().scan(s -> s.tableName(table)).items();
+        var spec = Specs.r2v("priming");
+
+        List<String> answered = handler.rehearsePolls(spec);
+
+        assertThat(answered).hasSize(2 * SqsPollVideoTasksHandler.REHEARSAL_ROUNDS);
+        assertThat(answered.subList(0, 2)).containsExactly("GET /api/v1/tasks/priming-running HTTP/1.1",
+                "GET /api/v1/tasks/priming HTTP/1.1");
+        assertThat(aws.dynamo().scan(s -> s.tableName(table)).items()).containsExactlyInAnyOrderElementsOf(before);
+        assertThat(aws.sqs().receiveMessage(r -> r.queueUrl(queues.pollQueueUrl()).waitTimeSeconds(1)).messages()).isEmpty();
+        assertThat(sim.stats().get("query_calls").asInt()).isZero();
+    }
+
+    /**
      * The one-poll sample (the cold-start benchmark's other poller row): an advance of a task running upstream, due
      * now, at the version its message names. It is queried once and its next poll is planned and queued.
      */
