@@ -126,6 +126,7 @@ public final class BacklogDrainBenchmark {
             int failures = 0;
             List<Long> delays = new ArrayList<>();
             List<SlotReplay.Task> replayed = new ArrayList<>();
+            List<long[]> runs = new ArrayList<>(); // upstream start, upstream end, completed, claimed
             for (VideoTask task : done.values()) {
                 if (task.state() != TaskState.COMPLETED) {
                     failures++;
@@ -137,6 +138,7 @@ public final class BacklogDrainBenchmark {
                 runSum += (upEnd - upStart) / 1000.0;
                 replayed.add(new SlotReplay.Task(task.id(), task.tenant(), task.createdMs(), upEnd - upStart));
                 delays.add(task.completedMs() - upEnd);
+                runs.add(new long[] {upStart, upEnd, task.completedMs(), task.dispatchedMs() == null ? upStart : task.dispatchedMs()});
                 lastCompleted = Math.max(lastCompleted, task.completedMs());
             }
             long[] sorted = delays.stream().mapToLong(Long::longValue).sorted().toArray();
@@ -176,6 +178,7 @@ public final class BacklogDrainBenchmark {
             System.out.printf("finish-to-completed delay: p50 %.2f s, p95 %.2f s, mean %.2f s, max %.2f s   (target p95 < 1.5 s)%n",
                     percentile(sorted, 0.50) / 1000.0, percentile(sorted, 0.95) / 1000.0,
                     Arrays.stream(sorted).average().orElse(0) / 1000.0, sorted[sorted.length - 1] / 1000.0);
+            printHandoffs(runs, slots);
             int queries = stats.get("query_calls").asInt();
             int listings = stats.get("list_calls").asInt();
             System.out.printf("upstream calls:            %d creates, %d queries + %d listings = %.1f per task (before the "
@@ -183,6 +186,39 @@ public final class BacklogDrainBenchmark {
                     (queries + listings) / (double) count, stats.get("throttled").asInt());
             System.out.printf("load average at the end:   %s%n", loadAverage());
         }
+    }
+
+    /**
+     * Where the time goes between a slot freeing upstream and the next task starting on it: the k-th task to start
+     * after the first wave took the slot of the k-th to end (every slot busy while the backlog lasts), and the gap
+     * splits into the end's detection (upstream end to the record showing completed, which gives the slot back), the
+     * scheduler's claim for the next task, and that task's create reaching the simulator.
+     */
+    private static void printHandoffs(List<long[]> runs, int slots) {
+        List<long[]> byStart = runs.stream().sorted(java.util.Comparator.comparingLong(r -> r[0])).toList();
+        List<long[]> byEnd = runs.stream().sorted(java.util.Comparator.comparingLong(r -> r[1])).toList();
+        int n = byStart.size() - slots;
+        if (n <= 0) {
+            return;
+        }
+        long[][] parts = new long[4][n];
+        for (int k = 0; k < n; k++) {
+            long[] ended = byEnd.get(k);
+            long[] next = byStart.get(k + slots);
+            parts[0][k] = next[0] - ended[1];
+            parts[1][k] = ended[2] - ended[1];
+            parts[2][k] = next[3] - ended[2];
+            parts[3][k] = next[0] - next[3];
+        }
+        double[] means = new double[4];
+        for (int i = 0; i < 4; i++) {
+            means[i] = Arrays.stream(parts[i]).average().orElse(0) / 1000.0;
+            Arrays.sort(parts[i]);
+        }
+        System.out.printf("slot handoffs (%d):        mean %.2f s, p50 %.2f s, from a task's end upstream to the next start: "
+                + "detection mean %.2f s (p50 %.2f), then the claim %.2f s (p50 %.2f), then the create %.2f s (p50 %.2f)%n", n,
+                means[0], percentile(parts[0], 0.5) / 1000.0, means[1], percentile(parts[1], 0.5) / 1000.0, means[2],
+                percentile(parts[2], 0.5) / 1000.0, means[3], percentile(parts[3], 0.5) / 1000.0);
     }
 
     /** The machine's load (1, 5 and 15 minutes): a drain measured in real time slows down on a busy machine. */
