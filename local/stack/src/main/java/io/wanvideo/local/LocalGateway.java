@@ -85,7 +85,8 @@ public final class LocalGateway implements AutoCloseable {
                     submit.prime();
                     status.prime();
                 })),
-                CompletableFuture.runAsync(() -> prime("poller", poller::prime)));
+                // The polls it rehearses are not on the first task's way to the upstream: once, to load them.
+                CompletableFuture.runAsync(() -> prime("poller", () -> poller.prime(1))));
 
         SqsEventSource polls = new SqsEventSource(sqs, queueUrl, infrastructure.arn(queueUrl), poller,
                 options.pollerConcurrency(), options.batchSize(), options.retryFailedAfter(), options.duplicateDeliveries());

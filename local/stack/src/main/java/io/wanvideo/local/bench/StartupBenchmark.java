@@ -116,7 +116,12 @@ public final class StartupBenchmark {
         Process p = builder.start();
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            java.util.Deque<String> last = new java.util.ArrayDeque<>();
             for (String line; (line = out.readLine()) != null; ) {
+                last.addLast(line);
+                if (last.size() > 40) {
+                    last.removeFirst();
+                }
                 if (line.contains("Press Ctrl-C to stop.")) {
                     double seconds = (System.nanoTime() - t0) / 1e9;
                     // The stack's later output must not fill the pipe and stall it.
@@ -140,10 +145,11 @@ public final class StartupBenchmark {
                     return new Start(seconds, first, second);
                 }
             }
+            throw new IllegalStateException("run-local did not start (exit " + p.waitFor() + "); its last lines:\n  "
+                    + String.join("\n  ", last));
         } finally {
             p.destroyForcibly();
         }
-        throw new IllegalStateException("run-local did not start");
     }
 
     /** Submits a task and waits for the simulator's log to hold its {@code nth} answered create. */

@@ -205,6 +205,15 @@ public final class SqsPollVideoTasksHandler implements RequestHandler<SQSEvent, 
      * query and a listing rehearsed against a stand-in on loopback (nothing leaves the process).
      */
     public void prime() {
+        prime(REHEARSAL_ROUNDS);
+    }
+
+    /**
+     * As {@link #prime()}, with the polls rehearsed {@code pollRounds} times: the local stack, priming on the way to
+     * "ready" where no poll is on the first task's way to the upstream, rehearses them once, to load their classes
+     * without spending start-up time compiling them.
+     */
+    public void prime(int pollRounds) {
         long started = System.nanoTime();
         SQSEvent.SQSMessage message = new SQSEvent.SQSMessage();
         message.setMessageId("priming");
@@ -258,7 +267,7 @@ public final class SqsPollVideoTasksHandler implements RequestHandler<SQSEvent, 
         // a restore loads nothing.
         DashScopeClient.loadTransport();
         LoopbackRehearsal.run(spec);
-        rehearsePolls(spec);
+        rehearsePolls(spec, pollRounds);
         Metrics.current().prime();
         LogContext.invocation(null);
         LOG.info("primed for a snapshot in {} ms", (System.nanoTime() - started) / 1_000_000);
@@ -269,15 +278,15 @@ public final class SqsPollVideoTasksHandler implements RequestHandler<SQSEvent, 
      * each through the services as its message would take it: the task placed and read back within a dry run (the read
      * answered with the item the placing wrote), queried at a stand-in for DashScope on loopback, and its next poll
      * planned, written and queued, or its end recorded, its slot released and the next task sought, every AWS call
-     * answered on the spot; in rounds, so that path is compiled in the snapshot, not only loaded. Their INFO lines ("task
-     * ... completed") are not news and are dropped.
+     * answered on the spot; in {@code rounds} rounds, so that path is compiled in the snapshot, not only loaded.
+     * Their INFO lines ("task ... completed") are not news and are dropped.
      *
      * @return the requests the stand-in answered, in order
      */
-    List<String> rehearsePolls(VideoSpec spec) {
+    List<String> rehearsePolls(VideoSpec spec, int rounds) {
         try (LoopbackRehearsal.StandIn standIn = LoopbackRehearsal.StandIn.open()) {
             Poller rehearsal = new Poller(parts.withUpstreams(Upstreams.of(standIn.upstream())), watching);
-            for (int round = 0; round < REHEARSAL_ROUNDS; round++) {
+            for (int round = 0; round < rounds; round++) {
                 for (String upstreamId : List.of(LoopbackRehearsal.RUNNING_TASK, "priming")) {
                     long now = table.clock().millis();
                     VideoTask running = VideoTask.queued(PRIMING_ID, "priming", spec, now).next().state(TaskState.RUNNING)

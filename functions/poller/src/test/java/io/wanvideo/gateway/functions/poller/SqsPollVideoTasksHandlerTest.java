@@ -131,9 +131,9 @@ class SqsPollVideoTasksHandlerTest {
         var before = aws.dynamo().scan(s -> s.tableName(table)).items();
         var spec = Specs.r2v("priming");
 
-        List<String> answered = handler.rehearsePolls(spec);
+        List<String> answered = handler.rehearsePolls(spec, 3);
 
-        assertThat(answered).hasSize(2 * SqsPollVideoTasksHandler.REHEARSAL_ROUNDS);
+        assertThat(answered).hasSize(6);
         assertThat(answered.subList(0, 2)).containsExactly("GET /api/v1/tasks/priming-running HTTP/1.1",
                 "GET /api/v1/tasks/priming HTTP/1.1");
         assertThat(aws.dynamo().scan(s -> s.tableName(table)).items()).containsExactlyInAnyOrderElementsOf(before);
