@@ -201,8 +201,9 @@ public final class SqsPollVideoTasksHandler implements RequestHandler<SQSEvent, 
      * through this handler whose one message names a task that cannot exist (read, found absent, dropped); the reads
      * a fill and the sweep make; the sweep itself with every AWS call answered empty; a state change, a slot claim and
      * a message up to the wire (marshalled and signed, answered before they are sent); the poll plans of the common
-     * requests (each a dynamic program); and the upstream calls' TLS classes and their whole HTTP path, a create, a
-     * query and a listing rehearsed against a stand-in on loopback (nothing leaves the process).
+     * requests (each a dynamic program); the upstream calls' TLS classes and their whole HTTP path, a create, a
+     * query and a listing rehearsed against a stand-in on loopback (nothing leaves the process); and, against that
+     * stand-in, polls of a running task and of a finished one through the services ({@link #rehearsePolls}).
      */
     public void prime() {
         prime(REHEARSAL_ROUNDS);
