@@ -15,8 +15,6 @@ import io.wanvideo.local.LocalOptions;
 import io.wanvideo.local.embedded.LocalDynamoDb;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -181,10 +179,10 @@ public final class CrashBenchmark {
             throws Exception {
         Files.createDirectories(dir);
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        int simPort = freePort();
+        int simPort = ListenPorts.outsideEphemeralRange();
         URI sim = URI.create("http://127.0.0.1:" + simPort);
         Process simulator = startSimulator(dir.resolve("simulator"), simPort, dir.resolve("simulator.log"));
-        Gateway gateway = new Gateway(root, dir.resolve("data"), freePort(), sim, dir.resolve("gateway.log"), http);
+        Gateway gateway = new Gateway(root, dir.resolve("data"), ListenPorts.outsideEphemeralRange(), sim, dir.resolve("gateway.log"), http);
         try {
             waitFor(() -> answers(http, sim.resolve("/_sim/stats"), null), READY_WITHIN, "the simulator to start");
             gateway.start();
@@ -530,12 +528,6 @@ public final class CrashBenchmark {
                 throw new IllegalStateException("waited " + within.toSeconds() + " s for " + what);
             }
             Thread.sleep(100);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
         }
     }
 

@@ -6,8 +6,6 @@ import io.wanvideo.local.LocalOptions;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -104,8 +102,8 @@ public final class StartupBenchmark {
     private static Start runLocal(Path root, boolean prime) throws Exception {
         ProcessBuilder builder = new ProcessBuilder(root.resolve("run-local").toString()).directory(root.toFile())
                 .redirectErrorStream(true);
-        int port = freePort();
-        int simPort = freePort();
+        int port = ListenPorts.outsideEphemeralRange();
+        int simPort = ListenPorts.outsideEphemeralRange();
         builder.environment().put("PORT", Integer.toString(port));
         builder.environment().put("SIM_PORT", Integer.toString(simPort));
         builder.environment().put("RUN_LOCAL_BUILD", "never");
@@ -180,12 +178,6 @@ public final class StartupBenchmark {
 
     private static String javaBinary() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 
     private static <T> double median(List<T> runs, java.util.function.ToDoubleFunction<T> figure) {
