@@ -66,6 +66,9 @@ public final class ColdStartBenchmark {
     static final String TASK_ID = "video_01kaexamp1e000000000000000";
     private static final String API_KEY_HEADER = "authorization";
     private static final AtomicInteger RUNS = new AtomicInteger();
+    /** -Dcoldstart.classes=true: the classes each phase loads, by package; =list: by name; unset or false: neither. */
+    private static final String CLASSES = "false".equals(System.getProperty("coldstart.classes", "false")) ? null
+            : System.getProperty("coldstart.classes");
 
     /** The running task of the poller's one-poll sample (events/poller-poll.json), and the version its message names. */
     static final String POLLED_TASK_ID = "video_01kaexamp1e0000000000000p1";
@@ -158,7 +161,7 @@ public final class ColdStartBenchmark {
                 // -Dcoldstart.show=true: what the function printed, log lines included.
                 recorded.output().forEach(line -> System.out.println("    | " + line));
             }
-            if (!System.getProperty("coldstart.classes", "false").equals("false")) {
+            if (CLASSES != null) {
                 // -Dcoldstart.classes=true: classes loaded in each phase, and where those of the primed first invocation come from.
                 Run primed = probe(f, "primed", true);
                 System.out.printf("  %s classes loaded: init %d, first invocation %d; primed: hooks %d, first invocation after them %d%n",
@@ -166,11 +169,11 @@ public final class ColdStartBenchmark {
                         classes(primed, "init", "restore"), classes(primed, "restore", "first"));
                 primed.output().stream().dropWhile(l -> !l.startsWith("@probe restore")).takeWhile(l -> !l.startsWith("@probe first"))
                         .filter(l -> l.contains("[class,load]")).map(l -> l.replaceAll(".*\\[class,load\\] ([^ ]+) .*", "$1"))
-                        .map(c -> "list".equals(System.getProperty("coldstart.classes")) ? c : c.replaceAll("\\.[^.]*$", "")).collect(java.util.stream.Collectors.groupingBy(c -> c,
+                        .map(c -> CLASSES.equals("list") ? c : c.replaceAll("\\.[^.]*$", "")).collect(java.util.stream.Collectors.groupingBy(c -> c,
                                 TreeMap::new, java.util.stream.Collectors.counting()))
                         .forEach((pkg, n) -> System.out.printf("      %4d %s%n", n, pkg));
             }
-            if (!System.getProperty("coldstart.classes", "false").equals("false")) {
+            if (CLASSES != null) {
                 // What the function loads up to its first answer beyond what the floor loads up to its calls, by package.
                 Run floorClasses = probe(f, "floor", true);
                 Map<String, Long> extra = new TreeMap<>(packages(recorded, "first"));
@@ -395,7 +398,7 @@ public final class ColdStartBenchmark {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmFlags());
         command.add("-Dorg.crac.Core.Compat=io.wanvideo.local.snapstart");
-        if (record && !System.getProperty("coldstart.classes", "false").equals("false")) {
+        if (record && CLASSES != null) {
             command.add("-Xlog:class+load=info:stdout");
         }
         command.addAll(List.of("-cp", classpath, ColdStartProbe.class.getName()));

@@ -7,6 +7,7 @@ import io.wanvideo.gateway.upstream.UpstreamTask;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -14,7 +15,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -123,7 +123,7 @@ public final class LoopbackRehearsal {
                     String line = head.substring(0, head.indexOf("\r\n"));
                     String body = line.startsWith("POST") ? CREATED
                             : line.startsWith("GET " + DashScopeClient.LIST_PATH + "?") ? LISTED
-                            : line.startsWith("GET " + DashScopeClient.LIST_PATH + "/" + RUNNING_TASK + " ") ? RUNNING : SUCCEEDED;
+                            : line.startsWith("GET " + DashScopeClient.TASKS_PATH + RUNNING_TASK + " ") ? RUNNING : SUCCEEDED;
                     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
                     OutputStream out = socket.getOutputStream();
                     out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + bytes.length
