@@ -38,6 +38,10 @@ public record FunctionEnvironment(Map<String, String> values, boolean webhookSec
             env.put("DASHSCOPE_API_KEY", options.dashScopeApiKey());
         }
         env.putAll(options.functionEnvironment());
+        if (infrastructure.simulator() != null && eventsPushed(env) && !env.containsKey(LocalOptions.EVENTS_TOKEN)) {
+            // The simulator pushes its completion events to the local API with this token (README, "Completion events").
+            env.put(LocalOptions.EVENTS_TOKEN, java.util.HexFormat.of().formatHex(randomBytes()));
+        }
         boolean generated = false;
         if (!env.containsKey(LocalOptions.WEBHOOK_SECRET) && infrastructure.allEmbedded()) {
             // All embedded, so no Secrets Manager to hold tenants' secrets: one made now signs every tenant's events,
@@ -46,6 +50,17 @@ public record FunctionEnvironment(Map<String, String> values, boolean webhookSec
             generated = true;
         }
         return new FunctionEnvironment(env, generated);
+    }
+
+    /** Whether the upstream is to push completion events (COMPLETION_EVENTS=true). */
+    static boolean eventsPushed(Map<String, String> env) {
+        return "true".equalsIgnoreCase(env.getOrDefault(LocalOptions.COMPLETION_EVENTS, "false").trim());
+    }
+
+    private static byte[] randomBytes() {
+        byte[] token = new byte[24];
+        new java.security.SecureRandom().nextBytes(token);
+        return token;
     }
 
     /**

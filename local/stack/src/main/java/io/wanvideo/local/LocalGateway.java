@@ -120,7 +120,7 @@ public final class LocalGateway implements AutoCloseable {
                 Map.of("SubmitFunction", submit, "StatusFunction", status);
         front = new HttpFront(options.port(),
                 // The HTTP API's routes, as template.yaml declares them (TemplateTest holds the two together).
-                ApiRoutes.ALL.stream().filter(r -> !r.viaDefault())
+                ApiRoutes.every().stream().filter(r -> !r.viaDefault())
                         .map(r -> HttpFront.Route.of(r.method(), r.template(), functions.get(r.function()))).toList(),
                 functions.get(ApiRoutes.DEFAULT_FUNCTION));
         resources.stopFirst(front);

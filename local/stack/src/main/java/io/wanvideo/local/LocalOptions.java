@@ -49,6 +49,12 @@ public record LocalOptions(
     public static final String WEBHOOK_SECRET = "LOCAL_WEBHOOK_SECRET";
 
     /**
+     * COMPLETION_EVENTS=true: the upstream pushes completion events (README, "Completion events"); with the simulator, the
+     * stack points its events at the local API, with UPSTREAM_EVENTS_TOKEN or a token made for this start.
+     */
+    static final String COMPLETION_EVENTS = "COMPLETION_EVENTS";
+    static final String EVENTS_TOKEN = "UPSTREAM_EVENTS_TOKEN";
+    /**
      * Variables passed through to the functions, as template.yaml sets them; and LOCAL_WEBHOOK_SECRET, which
      * signs every tenant's webhooks here where a deployment reads each tenant's from Secrets Manager.
      */
@@ -57,7 +63,8 @@ public record LocalOptions(
             "API_KEY_CACHE_SECONDS", "EXPECTED_GENERATION_SECONDS", "GENERATION_TIME_SIGMA", "WEBHOOK_RETRY_SECONDS",
             "WEBHOOK_SECRET_PREFIX", WEBHOOK_SECRET, "RESULT_COPY", "RESULT_LINK_SECONDS", "RESULT_RETENTION_DAYS",
             "INPUT_LINK_MINUTES", "TENANT_MAX_WAITING", "TENANT_SUBMITS_PER_MINUTE", "PRICE_TABLE", "DASHSCOPE_ACCOUNTS",
-            "DASHSCOPE_KEY_MAX_AGE_SECONDS", "COMPLETION_WATCHER", "LOG_LEVEL");
+            "DASHSCOPE_KEY_MAX_AGE_SECONDS", "COMPLETION_WATCHER", COMPLETION_EVENTS, EVENTS_TOKEN,
+            "UPSTREAM_EVENTS_TOKEN_SECRET_ARN", "LOG_LEVEL");
     /** Variables that replace an embedded service with an external one. */
     static final List<String> AWS_SETTINGS = List.of("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB",
             "AWS_ENDPOINT_URL_SQS", "AWS_ENDPOINT_URL_S3", "AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
@@ -157,7 +164,7 @@ public record LocalOptions(
             usage: ./run-local [--data DIR] [--port PORT]
               --data DIR   keep tasks and stored objects in DIR across restarts (or DATA_DIR); default: in memory
               --port PORT  API port on 127.0.0.1 (or PORT); default 3000, simulator on PORT+1 (or SIM_PORT)
-            environment: LOCAL_API_KEYS, LOCAL_WEBHOOK_SECRET, DASHSCOPE_API_KEY, DASHSCOPE_BASE_URL,
+            environment: LOCAL_API_KEYS, LOCAL_WEBHOOK_SECRET, DASHSCOPE_API_KEY, DASHSCOPE_BASE_URL, COMPLETION_EVENTS,
                          SIM_PENDING_SECONDS, SIM_RUN_SECONDS, AWS_ENDPOINT_URL (LocalStack), TABLE_NAME + QUEUE_URL + DEAD_LETTER_QUEUE_URL + MEDIA_BUCKET
                          (real AWS);
                          see README.md, "Run it locally".""";

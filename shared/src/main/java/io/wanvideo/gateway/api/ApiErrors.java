@@ -9,7 +9,9 @@ import io.wanvideo.gateway.service.TaskNotCancellableException;
 import io.wanvideo.gateway.service.VideoGoneException;
 import io.wanvideo.gateway.service.VideoNotFoundException;
 import io.wanvideo.gateway.service.VideoNotReadyException;
+import io.wanvideo.gateway.service.UnknownAccountException;
 import io.wanvideo.gateway.store.QuotaExceededException;
+import io.wanvideo.gateway.upstream.UnreadableEventException;
 
 /**
  * The one place where the services' domain errors become the public error body. Services raise what happened;
@@ -53,6 +55,13 @@ public final class ApiErrors {
         if (e instanceof UnknownCursorException cursor) {
             return ApiError.invalidValue("after", "`after` is '" + echo(cursor.after()) + "', which names none of your "
                     + "videos; give the id of the last video of the previous page.");
+        }
+        if (e instanceof UnknownAccountException account) {
+            return ApiError.notFound("account", "No upstream account '" + echo(account.account()) + "' takes completion "
+                    + "events here.");
+        }
+        if (e instanceof UnreadableEventException event) {
+            return ApiError.invalidValue(event.field(), event.getMessage());
         }
         if (e instanceof UpstreamUnavailableException unavailable) {
             return ApiError.unavailable(unavailable.getMessage())

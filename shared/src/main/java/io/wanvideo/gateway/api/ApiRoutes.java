@@ -40,6 +40,21 @@ public final class ApiRoutes {
             new Route("GET", "/", STATUS, true),
             new Route("GET", "/assets/{file}", STATUS, true));
 
+    /**
+     * The upstream's completion events (README, "Completion events"): pushed by Alibaba EventBridge, not called by a
+     * client, so neither in {@link #ALL} nor in the OpenAPI document; the sender presents its own token, not an API key.
+     */
+    public static final List<Route> EVENTS = List.of(
+            new Route("POST", "/upstream-events/{account}", SUBMIT, false));
+
+    /** Every route a function serves: the API's, the page's and the events'. */
+    public static List<Route> every() {
+        List<Route> every = new java.util.ArrayList<>(ALL);
+        every.addAll(PAGE);
+        every.addAll(EVENTS);
+        return List.copyOf(every);
+    }
+
     /** The function behind the $default route: unknown routes get the API's error body from it. */
     public static final String DEFAULT_FUNCTION = STATUS;
 
@@ -48,8 +63,7 @@ public final class ApiRoutes {
     /** A router for one function: its routes served by the handlers it registers, the others known for 405s. */
     public static ApiRouter routerFor(String function, java.util.Map<String, ApiRouter.Handler> handlers) {
         ApiRouter router = new ApiRouter();
-        List<Route> every = new java.util.ArrayList<>(ALL);
-        every.addAll(PAGE);
+        List<Route> every = every();
         for (Route route : every) {
             String key = route.method() + " " + route.template();
             if (route.function().equals(function)) {

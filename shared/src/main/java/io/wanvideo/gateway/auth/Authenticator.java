@@ -38,15 +38,7 @@ public final class Authenticator {
 
     /** @return the tenant that owns the request's key, and its limits */
     public Caller caller(ApiRequest request) {
-        String header = request.header("authorization");
-        if (header == null || header.isBlank()) {
-            throw ApiError.invalidApiKey("Missing API key: send `Authorization: Bearer <your API key>`.");
-        }
-        String[] parts = header.trim().split("\\s+", 2);
-        if (parts.length != 2 || !parts[0].toLowerCase(Locale.ROOT).equals("bearer") || parts[1].isBlank()) {
-            throw ApiError.invalidApiKey("Malformed Authorization header: expected `Bearer <your API key>`.");
-        }
-        String hash = ApiKeys.hash(parts[1].trim());
+        String hash = ApiKeys.hash(bearer(request, "your API key"));
         long now = clock.millis();
         Cached cached = cache.get(hash);
         if (cached != null && cached.untilMs > now) {
@@ -75,5 +67,19 @@ public final class Authenticator {
             return new TenantPolicy(defaults.maxWaiting(), defaults.submitsPerMinute(), defaults.weight(),
                     r.webhookUrl() != null ? r.webhookUrl() : defaults.webhookUrl());
         }
+    }
+
+    /** The token of the request's {@code Authorization: Bearer <token>} header; {@code what} names it in the refusal. */
+    public static String bearer(ApiRequest request, String what) {
+        String header = request.header("authorization");
+        if (header == null || header.isBlank()) {
+            throw ApiError.invalidApiKey("Missing " + (what.startsWith("your ") ? "API key" : what) + ": send `Authorization: "
+                    + "Bearer <" + what + ">`.");
+        }
+        String[] parts = header.trim().split("\\s+", 2);
+        if (parts.length != 2 || !parts[0].toLowerCase(Locale.ROOT).equals("bearer") || parts[1].isBlank()) {
+            throw ApiError.invalidApiKey("Malformed Authorization header: expected `Bearer <" + what + ">`.");
+        }
+        return parts[1].trim();
     }
 }

@@ -166,8 +166,26 @@ public final class GatewaySettings {
         return Duration.ofSeconds(env.integer("API_KEY_CACHE_SECONDS", 60));
     }
 
-    /** COMPLETION_WATCHER (true): notice finished tasks by listing each account's tasks (README, "Completion watcher"). */
+    /**
+     * COMPLETION_WATCHER (true): notice finished tasks by listing each account's tasks (README, "Completion watcher").
+     * COMPLETION_EVENTS (false): the upstream pushes an event as each task ends (README, "Completion events"), so the
+     * listing only stands in for events that never came, at a sparser cadence.
+     */
     public static WatchSettings watcher(Env env) {
-        return WatchSettings.DEFAULT.enabled(env.flag("COMPLETION_WATCHER", true));
+        WatchSettings watching = WatchSettings.DEFAULT.enabled(env.flag("COMPLETION_WATCHER", true));
+        return env.flag("COMPLETION_EVENTS", false) ? watching.behindEvents() : watching;
+    }
+
+    /**
+     * What the sender of completion events must present (README, "Completion events"): UPSTREAM_EVENTS_TOKEN_SECRET_ARN
+     * (a Secrets Manager secret: the token, or JSON with it under "token"), or UPSTREAM_EVENTS_TOKEN (the value itself:
+     * the local stack). Neither: the gateway takes no events. Read when the first event comes, and again hourly.
+     */
+    public static java.util.Optional<java.util.function.Supplier<String>> upstreamEventsToken(Env env, SecretReader secrets,
+            Clock clock) {
+        java.util.Optional<SecretRef> ref = env.optional("UPSTREAM_EVENTS_TOKEN_SECRET_ARN")
+                .<SecretRef>map(arn -> new SecretRef.InSecretsManager(arn, "token"))
+                .or(() -> env.optional("UPSTREAM_EVENTS_TOKEN").map(SecretRef.Plain::new));
+        return ref.map(r -> new RefreshingSecret(() -> secrets.read(r), Duration.ofHours(1), clock));
     }
 }

@@ -21,6 +21,9 @@ import io.wanvideo.gateway.model.VideoTask;
  * <p>{@code watch} is one turn of an upstream account's completion watcher (service.CompletionWatcher): it names the
  * account, the chain's lease owner and, in {@code version}, the lease version it was sent for, so that a duplicate
  * finds the lease moved on and is dropped, as an advance finds its task moved on.
+ *
+ * <p>{@code event} is a completion event the upstream pushed (service.CompletionEvents): the account and the upstream
+ * id of the task it says has ended. Its duplicates are harmless: the first finishes the task, the rest find it ended.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TaskMessage(
@@ -38,6 +41,7 @@ public record TaskMessage(
     public static final String SWEEP = "sweep";
     public static final String RECOVER = "recover";
     public static final String WATCH = "watch";
+    public static final String EVENT = "event";
 
     public TaskMessage(String kind, String taskId, Long version) {
         this(kind, taskId, version, null, null, null);
@@ -75,5 +79,10 @@ public record TaskMessage(
     /** A turn of the completion watcher of {@code account}, for version {@code leaseVersion} of the lease {@code owner} holds. */
     public static TaskMessage watch(String account, String owner, long leaseVersion) {
         return new TaskMessage(WATCH, null, leaseVersion, null, null, null, account, owner);
+    }
+
+    /** A completion event of {@code account}'s upstream: its task {@code upstreamId} has ended. */
+    public static TaskMessage event(String account, String upstreamId) {
+        return new TaskMessage(EVENT, null, null, upstreamId, null, null, account, null);
     }
 }

@@ -28,6 +28,7 @@ public final class Poller {
     private final DeadLetters deadLetters;
     private final AfterCompletion afterCompletion;
     private final CompletionWatcher watcher;
+    private final CompletionEvents events;
 
     /** What the poller is built from. */
     public record Parts(TaskStore store, TaskQueue queue, Upstreams upstreams, RateGate rates, AccountStates accounts,
@@ -58,6 +59,7 @@ public final class Poller {
                 plans, p.clock());
         this.watcher = new CompletionWatcher(p.store(), p.queue(), p.upstreams(), p.rates(), polls, health, p.times(), watched,
                 p.clock());
+        this.events = new CompletionEvents(p.store(), p.upstreams(), p.queue(), polls);
         this.advancer = new TaskAdvancer(p.store(), p.queue(), scheduler, dispatcher, polls, p.clock());
         this.sweeper = new Sweeper(p.store(), p.queue(), p.upstreams(), finisher, health, p.accounts(), p.settings(), p.clock());
         this.deadLetters = new DeadLetters(p.store(), p.queue(), p.upstreams(), finisher, polls, dispatcher, p.afterCompletion());
@@ -79,6 +81,7 @@ public final class Poller {
                 watcher.sweep();
             }
             case TaskMessage.WATCH -> watcher.watch(message);
+            case TaskMessage.EVENT -> events.noticed(message.account(), message.upstreamId());
             default -> LOG.warn("message of unknown kind {} dropped", message.kind());
         }
     }
@@ -114,5 +117,9 @@ public final class Poller {
 
     public CompletionWatcher watcher() {
         return watcher;
+    }
+
+    public CompletionEvents events() {
+        return events;
     }
 }

@@ -29,8 +29,20 @@ public record WatchSettings(boolean enabled, double delayWeight, double budgetSh
 
     public static final WatchSettings OFF = DEFAULT.enabled(false);
 
+    /**
+     * λ while the upstream pushes completion events: the listing then only catches what an event failed to bring, so a
+     * second of delay is priced 70 times lower. Over ten running tasks that lists every 15 s or so (under two listings
+     * per task), and a lost event costs about the delay per-task polling has anyway (`./bench poll-policy`).
+     */
+    static final double DELAY_WEIGHT_BEHIND_EVENTS = 0.2;
+
     public WatchSettings enabled(boolean on) {
         return new WatchSettings(on, delayWeight, budgetShare, maxInterval, session, safetyNet);
+    }
+
+    /** The same watcher as the fallback of pushed completion events: listing at {@link #DELAY_WEIGHT_BEHIND_EVENTS}. */
+    public WatchSettings behindEvents() {
+        return new WatchSettings(enabled, DELAY_WEIGHT_BEHIND_EVENTS, budgetShare, maxInterval, session, safetyNet);
     }
 
     /** The cadence for an account with these limits: never more listings per second than its share of the queries. */

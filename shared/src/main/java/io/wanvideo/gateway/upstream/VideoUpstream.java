@@ -1,7 +1,9 @@
 package io.wanvideo.gateway.upstream;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.wanvideo.gateway.model.VideoSpec;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * The narrow seam to one account of a video-generation provider. Everything the provider says comes back in
@@ -54,5 +56,19 @@ public interface VideoUpstream {
     /** The gate listings pass through. */
     default CallGate listGate() {
         return queryGate();
+    }
+
+    /** Whether the provider can push an event when a task ends ({@link #endedTaskOf}): README, "Completion events". */
+    default boolean pushesCompletions() {
+        return false;
+    }
+
+    /**
+     * The upstream task a pushed completion event names, or empty when the event says its task has not ended.
+     *
+     * @throws UnreadableEventException when the event is not one this provider sends
+     */
+    default Optional<String> endedTaskOf(JsonNode event) {
+        throw new UnsupportedOperationException(account() + " pushes no completion events");
     }
 }

@@ -97,10 +97,12 @@ class ApiRouterTest {
     void aFunctionsRouterServesItsRoutesAndKnowsTheOthers() {
         Map<String, ApiRouter.Handler> handlers = Map.of(
                 "POST /v1/videos", (request, params) -> ApiResponse.ok("created"),
-                "DELETE /v1/videos/{id}", (request, params) -> ApiResponse.ok("deleted " + params.get("id")));
+                "DELETE /v1/videos/{id}", (request, params) -> ApiResponse.ok("deleted " + params.get("id")),
+                "POST /upstream-events/{account}", (request, params) -> ApiResponse.ok("event of " + params.get("account")));
         ApiRouter submit = ApiRoutes.routerFor(ApiRoutes.SUBMIT, handlers);
         assertThat(submit.route(request("POST", "/v1/videos")).body()).isEqualTo("created");
         assertThat(submit.route(request("DELETE", "/v1/videos/v1")).body()).isEqualTo("deleted v1");
+        assertThat(submit.route(request("POST", "/upstream-events/default")).body()).isEqualTo("event of default");
         // The status function's routes are known to the submit function: a wrong method is 405, the route's own
         // method a 404 that names where the API has it.
         ApiError get = assertThatExceptionOfType(ApiError.class).isThrownBy(() -> submit.route(request("GET", "/v1/stats"))).actual();
@@ -121,6 +123,7 @@ class ApiRouterTest {
         Map<String, ApiRouter.Handler> extra = Map.of(
                 "POST /v1/videos", (request, params) -> ApiResponse.ok("created"),
                 "DELETE /v1/videos/{id}", (request, params) -> ApiResponse.ok("deleted"),
+                "POST /upstream-events/{account}", (request, params) -> ApiResponse.ok("event"),
                 "PUT /v1/videos", (request, params) -> ApiResponse.ok("?"));
         assertThatExceptionOfType(IllegalStateException.class).isThrownBy(() -> ApiRoutes.routerFor(ApiRoutes.SUBMIT, extra))
                 .withMessage("SubmitFunction registers a handler for a route the API does not have");

@@ -183,6 +183,16 @@ public final class DashScopeClient implements VideoUpstream {
     }
 
     @Override
+    public boolean pushesCompletions() {
+        return true;
+    }
+
+    @Override
+    public java.util.Optional<String> endedTaskOf(JsonNode event) {
+        return DashScopeEvents.endedTask(event);
+    }
+
+    @Override
     public CallGate listGate() {
         // The page states "20 QPS per account" under the query and the listing alike, without saying whether the two
         // share one budget (LISTING.md). Listings pass through the query gate, which keeps within it on either reading.

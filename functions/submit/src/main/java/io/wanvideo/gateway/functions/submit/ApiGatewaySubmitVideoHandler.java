@@ -9,6 +9,7 @@ import io.wanvideo.gateway.api.ApiGatewayEndpoint;
 import io.wanvideo.gateway.api.ApiRequest;
 import io.wanvideo.gateway.api.ApiResponse;
 import io.wanvideo.gateway.api.ApiRouter;
+import io.wanvideo.gateway.api.JsonBodies;
 import io.wanvideo.gateway.api.ApiRoutes;
 import io.wanvideo.gateway.api.RequestBodies;
 import io.wanvideo.gateway.auth.Authenticator;
@@ -30,6 +31,7 @@ import io.wanvideo.gateway.queue.TaskMessage;
 import io.wanvideo.gateway.queue.TaskQueue;
 import io.wanvideo.gateway.queue.sqs.SqsTaskQueue;
 import io.wanvideo.gateway.schedule.GenerationTimeModel;
+import io.wanvideo.gateway.service.CompletionEvents;
 import io.wanvideo.gateway.service.DeleteVideo;
 import io.wanvideo.gateway.service.LookupVideo;
 import io.wanvideo.gateway.service.MediaStorage;
@@ -42,9 +44,12 @@ import io.wanvideo.gateway.service.TaskObjects;
 import io.wanvideo.gateway.service.VideoViews;
 import io.wanvideo.gateway.upstream.Upstreams;
 import io.wanvideo.gateway.validation.VideoRequestValidator;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import io.wanvideo.gateway.upstream.dashscope.DashScopeClient;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -76,6 +81,9 @@ public final class ApiGatewaySubmitVideoHandler implements RequestHandler<APIGat
     private final TaskQueue queue;
     private final VideoRequestValidator validator;
     private final VideoViews views;
+    private final CompletionEvents events;
+    /** What the sender of completion events presents; empty: this gateway takes none. */
+    private final Optional<Supplier<String>> eventsToken;
 
     /** Lambda's constructor: clients are built once, here, during init; SnapStart's hooks are registered. */
     public ApiGatewaySubmitVideoHandler() {
@@ -101,8 +109,11 @@ public final class ApiGatewaySubmitVideoHandler implements RequestHandler<APIGat
         this.delete = new DeleteVideo(table.tasks(), queue, new LookupVideo(table.tasks(), views), () -> upstreams,
                 table.rateGate(), media.<TaskObjects>map(m -> m).orElse(TaskObjects.NONE), table.clock());
         this.maxBodyBytes = GatewaySettings.maxBodyBytes(env);
+        this.events = CompletionEvents.receiving(upstreams, queue);
+        this.eventsToken = GatewaySettings.upstreamEventsToken(env, new SecretReader(env), table.clock());
         this.router = ApiRoutes.routerFor(ApiRoutes.SUBMIT, Map.of(
                 "POST /v1/videos", (request, path) -> create(request),
+                "POST /upstream-events/{account}", (request, path) -> completionEvent(request, path.get("account")),
                 "DELETE /v1/videos/{id}", (request, path) -> ApiResponse.ok(
                         delete.delete(authenticator.caller(request).tenant(), path.get("id")))));
     }
@@ -172,6 +183,24 @@ public final class ApiGatewaySubmitVideoHandler implements RequestHandler<APIGat
         SubmitVideo.Submitted submitted = submit.submit(caller, RequestBodies.read(request, maxBodyBytes), key);
         ApiResponse response = ApiResponse.ok(submitted.video());
         return submitted.replayed() ? response.withHeader("idempotent-replayed", "true") : response;
+    }
+
+    /**
+     * A completion event pushed by an upstream account (README, "Completion events"): its sender's token checked, the
+     * event read, and the task it names queued for the poller, which asks about it at once.
+     */
+    private ApiResponse completionEvent(ApiRequest request, String account) {
+        Supplier<String> token = eventsToken.orElseThrow(() -> ApiError.notFound(null, "This gateway takes no completion "
+                + "events: its deployment names no token for them (UpstreamEventsTokenSecretArn)."));
+        byte[] presented = Authenticator.bearer(request, "the events token").getBytes(StandardCharsets.UTF_8);
+        if (!MessageDigest.isEqual(presented, token.get().getBytes(StandardCharsets.UTF_8))) {
+            throw ApiError.invalidApiKey("Incorrect events token provided.");
+        }
+        Optional<String> queued = events.receive(account, JsonBodies.read(request, maxBodyBytes));
+        Map<String, Object> answer = new java.util.LinkedHashMap<>();
+        answer.put("received", true);
+        answer.put("task_id", queued.orElse(null));
+        return ApiResponse.ok(answer);
     }
 
     /** 1 to 255 printable ASCII characters (spec/api.md). */
