@@ -26,6 +26,10 @@ import java.util.function.LongSupplier;
  * in a data directory across restarts if given one; injects faults on demand; and counts every call, so tests can
  * assert how the gateway treated it.
  *
+ * <p>If told where ({@link #sendCompletionEvents}), it also pushes each task's completion event to its account's
+ * HTTP endpoint, as Model Studio does through Alibaba EventBridge: one CloudEvents 1.0 JSON POST once the task is
+ * SUCCEEDED, FAILED or CANCELED, retried a few times if the endpoint fails; see {@link CompletionEvents}.
+ *
  * <p>Directives in a prompt steer one task: {@code sim:fail=CODE} (ends FAILED with CODE),
  * {@code sim:reject=STATUS:CODE} (the create is refused), {@code sim:run=SECONDS}, {@code sim:pending=SECONDS}.
  *
@@ -33,7 +37,8 @@ import java.util.function.LongSupplier;
  * POST /_sim/reset, GET /_sim/videos/{task_id}.mp4?Expires=..&amp;Signature=.. (the result URLs).
  *
  * <p>Its parts: {@link SimulatedDashScope} (the clock-driven model), {@link HttpFront} (the wire),
- * {@link CallLog} (what was called), {@link TaskJournal} (what survives a restart), {@link MediaDownloader}.
+ * {@link CallLog} (what was called), {@link TaskJournal} (what survives a restart), {@link MediaDownloader},
+ * {@link CompletionEvents} (what is pushed).
  */
 public final class DashScopeSimulator implements AutoCloseable {
     static final String CREATE_PATH = HttpFront.CREATE_PATH;
@@ -42,6 +47,7 @@ public final class DashScopeSimulator implements AutoCloseable {
     private final TaskJournal journal;
     private final SimulatedDashScope dashScope;
     private final CallLog log = new CallLog();
+    private final CompletionEvents events;
     private final HttpFront front;
     private final HttpServer server;
     private final ExecutorService executor;
@@ -53,6 +59,7 @@ public final class DashScopeSimulator implements AutoCloseable {
         }
         this.journal = settings.dataDir() == null ? TaskJournal.inMemory() : TaskJournal.open(settings.dataDir());
         this.dashScope = new SimulatedDashScope(settings, clock, journal);
+        this.events = new CompletionEvents(dashScope);
         this.front = new HttpFront(dashScope, log, new MediaDownloader(), settings.apiKeys(), video, this::baseUrl,
                 this::stats, this::reset);
         try {
@@ -93,6 +100,7 @@ public final class DashScopeSimulator implements AutoCloseable {
 
     @Override
     public void close() {
+        events.close();
         server.stop(0);
         executor.shutdownNow();
         try {
@@ -108,22 +116,41 @@ public final class DashScopeSimulator implements AutoCloseable {
         front.inject(fault);
     }
 
-    /** Forgets faults, counters and tasks (in the data directory too). */
+    /**
+     * Pushes each task's completion event, as Alibaba EventBridge delivers Model Studio's, to the target configured
+     * for the account (API key) that created it: one POST per task that becomes SUCCEEDED, FAILED or CANCELED from
+     * now on, no earlier than its end plus {@code targets.delay()} on the simulator's clock. Calling it again
+     * replaces the targets (events already under way keep theirs); {@link #close()} stops the sender.
+     *
+     * @throws IllegalArgumentException if a header is one the HTTP client may not set (Host, Content-Length, ...)
+     */
+    public void sendCompletionEvents(EventTargets targets) {
+        events.configure(targets);
+    }
+
+    /** While paused, completion events falling due are dropped for good, as if EventBridge had lost them. */
+    public void pauseCompletionEvents(boolean paused) {
+        events.pause(paused);
+    }
+
+    /** Forgets faults, counters, tasks (in the data directory too) and which completion events were sent. */
     public void reset() {
         front.clearFaults();
         dashScope.reset();
         log.clear();
+        events.reset();
     }
 
     /**
      * What the simulator has seen; the same JSON as GET /_sim/stats. Calls: create_calls, query_calls, cancel_calls,
      * list_calls, throttled, rejected. Tasks: tasks_created, running_now, active_now, max_concurrent, max_running,
      * per_model; and per_key (by key label): tasks_created, active_now, max_concurrent, max_running, throttled,
-     * per_model.
+     * per_model. Completion events: events_sent (delivered, 2xx), events_failed (dropped after the last retry).
      */
     public ObjectNode stats() {
         ObjectNode root = log.counters();
         root.setAll(dashScope.stats(log.throttledPerKey()));
+        root.setAll(events.counters());
         return root;
     }
 

@@ -30,8 +30,8 @@ final class HttpFront implements HttpHandler {
     static final String CREATE_PATH = "/api/v1/services/aigc/video-generation/video-synthesis";
     static final String TASKS_PATH = "/api/v1/tasks";
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** DashScope's task times: no zone, Beijing/Singapore time. */
-    private static final DateTimeFormatter TIME =
+    /** DashScope's task times: no zone, Beijing/Singapore time. The completion events carry them too. */
+    static final DateTimeFormatter TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS").withZone(ZoneOffset.ofHours(8));
     private static final DateTimeFormatter OSS_TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);

@@ -139,6 +139,19 @@ final class SimulatedDashScope {
         return new TaskPage(matching.subList(from, to), matching.size(), query.pageNo(), query.pageSize());
     }
 
+    /**
+     * The tasks that reached their terminal state (SUCCEEDED or FAILED at their end, CANCELED when cancelled) in
+     * (afterMs, upToMs], earliest first; what {@link CompletionEvents} reports. Tasks past retention are left out:
+     * DashScope has forgotten them, so there is nothing left to announce.
+     */
+    synchronized List<SimTask> endedBetween(long afterMs, long upToMs) {
+        long now = now();
+        return tasks.values().stream()
+                .filter(t -> t.releasedMs() > afterMs && t.releasedMs() <= upToMs && !t.expiredAt(now, retentionMs()))
+                .sorted(Comparator.comparingLong(SimTask::releasedMs).thenComparing(SimTask::id))
+                .toList();
+    }
+
     /** The path and signed query of a succeeded task's video; it stays valid for the URL TTL after the task ended. */
     String videoPath(SimTask task) {
         return ResultUrl.signedPath(task.id(), urlExpiresEpochSeconds(task));

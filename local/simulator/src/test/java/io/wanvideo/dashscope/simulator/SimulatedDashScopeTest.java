@@ -170,6 +170,33 @@ class SimulatedDashScopeTest {
     }
 
     @Test
+    void endedBetweenFindsTasksByTheirEndOrCancelOnTheClock() {
+        SimulatedDashScope model = model(SimulatorSettings.defaults().withTiming(0, 5, 5).withRates(100, 100)
+                .withRetention(Duration.ofHours(1)));
+        SimTask one = create(model, ALICE, r2v("one sim:run=1"));
+        SimTask two = create(model, BOB, r2v("two sim:run=2"));
+        SimTask failing = create(model, ALICE, r2v("f sim:run=2 sim:fail=DataInspectionFailed"));
+        SimTask canceled = create(model, ALICE, r2v("c sim:pending=60"));
+        now.addAndGet(500);
+        model.cancel(ALICE, canceled.id());
+        SimTask running = create(model, ALICE, r2v("r sim:run=10"));
+
+        // (after, upTo]: the lower bound is open, the upper closed; earliest first, then by id; every account.
+        assertThat(model.endedBetween(T0, T0 + 499)).isEmpty();
+        assertThat(model.endedBetween(T0, T0 + 500)).extracting(SimTask::id).containsExactly(canceled.id());
+        assertThat(model.endedBetween(T0 + 500, T0 + 1_000)).extracting(SimTask::id).containsExactly(one.id());
+        assertThat(model.endedBetween(T0 + 1_000, T0 + 2_000)).extracting(SimTask::id)
+                .containsExactlyElementsOf(java.util.stream.Stream.of(two.id(), failing.id()).sorted().toList());
+        assertThat(model.endedBetween(T0, T0 + 2_000)).extracting(SimTask::id).hasSize(4).doesNotContain(running.id());
+        // The cancelled task is over at its cancel, not at the end it would have had.
+        assertThat(model.endedBetween(T0 + 2_000, T0 + 120_000)).extracting(SimTask::id).containsExactly(running.id());
+
+        // Past retention (counted from each task's creation) nothing is left to announce.
+        now.set(T0 + 500 + Duration.ofHours(1).toMillis());
+        assertThat(model.endedBetween(T0, T0 + 120_000)).isEmpty();
+    }
+
+    @Test
     void listingFiltersByTimeModelStatusAndTaskId() {
         SimulatedDashScope model = model(SimulatorSettings.defaults().withTiming(0, 10, 10).withRates(100, 1000));
         SimTask early = create(model, ALICE, r2v("early"));
