@@ -124,11 +124,35 @@ public final class LocalGateway implements AutoCloseable {
                         .map(r -> HttpFront.Route.of(r.method(), r.template(), functions.get(r.function()))).toList(),
                 functions.get(ApiRoutes.DEFAULT_FUNCTION));
         resources.stopFirst(front);
+        if (infrastructure.simulator() != null && FunctionEnvironment.eventsPushed(functionEnv.values())) {
+            sendCompletionEventsHere(fnEnv);
+        }
         primed.join();
         if (priming) {
             // And the HTTP front's own path, with the request priming sends (a key that cannot exist: refused).
             prime("HTTP front", this::primeFront);
         }
+    }
+
+    /**
+     * COMPLETION_EVENTS=true with the simulator: it pushes each account's completion events to this stack's
+     * POST /upstream-events/{account}, with the token the functions check, as an EventBridge rule per account would.
+     */
+    private void sendCompletionEventsHere(Env fnEnv) {
+        io.wanvideo.gateway.config.SecretReader secrets = new io.wanvideo.gateway.config.SecretReader(fnEnv);
+        Map<String, URI> targets = new java.util.LinkedHashMap<>();
+        for (var account : io.wanvideo.gateway.config.UpstreamAccountsConfig.read(fnEnv, secrets)) {
+            targets.put(secrets.read(account.key()), url().resolve("/upstream-events/"
+                    + java.net.URLEncoder.encode(account.name(), java.nio.charset.StandardCharsets.UTF_8)));
+        }
+        infrastructure.simulator().sendCompletionEvents(new io.wanvideo.dashscope.simulator.EventTargets(targets,
+                Map.of("Authorization", "Bearer " + functionEnv.values().get(LocalOptions.EVENTS_TOKEN)),
+                java.time.Duration.ZERO));
+    }
+
+    /** Whether the upstream pushes completion events to this stack (COMPLETION_EVENTS=true with the simulator). */
+    public boolean completionEventsPushed() {
+        return infrastructure.simulator() != null && FunctionEnvironment.eventsPushed(functionEnv.values());
     }
 
     private void primeFront() {

@@ -68,6 +68,10 @@ public final class RunLocal {
             String run = s.runSecondsMin() == s.runSecondsMax() ? fmt(s.runSecondsMin()) : fmt(s.runSecondsMin()) + "-" + fmt(s.runSecondsMax());
             out.append(String.format("  DashScope  simulator at %s (PENDING %s s, RUNNING %s s); set DASHSCOPE_API_KEY for the real one%n",
                     gateway.simulator().baseUrl(), fmt(s.pendingSeconds()), run));
+            if (gateway.completionEventsPushed()) {
+                out.append(String.format("  Events     the simulator pushes each task's completion event to %s/upstream-events/{account}%n",
+                        gateway.url()));
+            }
         } else {
             out.append(String.format("  DashScope  %s (real; tasks are billed)%n", options.dashScopeBaseUrl()));
         }

@@ -31,7 +31,13 @@ public enum Metric {
      * An account's completion watcher stood aside (README, "Completion watcher"): its listing answered in a shape not
      * understood, or kept failing, or kept leaving out running tasks; its tasks are polled on the normal plan meanwhile.
      */
-    COMPLETION_WATCHER_OFF("CompletionWatcherOff", Unit.COUNT, "Account", "Reason");
+    COMPLETION_WATCHER_OFF("CompletionWatcherOff", Unit.COUNT, "Account", "Reason"),
+    /**
+     * A completion event the upstream pushed (README, "Completion events"), by what became of it: {@code queued} (it
+     * names an ended task) or {@code not_ended} when received; {@code asked} (its task, running, was queried) or
+     * {@code not_running} (a duplicate, or not a task of ours: no query) when the poller took it up.
+     */
+    COMPLETION_EVENTS("CompletionEvents", Unit.COUNT, "Account", "Outcome");
 
     public enum Unit {
         COUNT, MILLISECONDS, SECONDS

@@ -1,5 +1,7 @@
 package io.wanvideo.gateway.service;
 
+import io.wanvideo.gateway.metrics.Metric;
+import io.wanvideo.gateway.metrics.Metrics;
 import io.wanvideo.gateway.model.TaskState;
 import io.wanvideo.gateway.model.VideoTask;
 import io.wanvideo.gateway.queue.TaskMessage;
@@ -53,6 +55,7 @@ public final class CompletionEvents {
                 .orElseThrow(() -> new UnknownAccountException(account));
         Optional<String> ended = upstream.endedTaskOf(event);
         ended.ifPresent(id -> queue.send(TaskMessage.event(account, id), 0));
+        Metrics.count(Metric.COMPLETION_EVENTS, account, ended.isPresent() ? "queued" : "not_ended");
         return ended;
     }
 
@@ -63,16 +66,15 @@ public final class CompletionEvents {
         }
         RunningTask ours = store.runningOn(account).stream().filter(t -> upstreamId.equals(t.upstreamId())).findFirst()
                 .orElse(null);
-        if (ours == null) {
+        VideoTask task = ours == null ? null : store.find(ours.taskId()).orElse(null);
+        if (task == null || task.state() != TaskState.RUNNING || !upstreamId.equals(task.upstreamId())) {
             // Ended already (a duplicate, or its own poll or a listing came first), or not one of ours.
             LOG.debug("completion event for {} on account {}: no running task of ours; ignored", upstreamId, account);
-            return;
-        }
-        VideoTask task = store.find(ours.taskId()).orElse(null);
-        if (task == null || task.state() != TaskState.RUNNING || !upstreamId.equals(task.upstreamId())) {
+            Metrics.count(Metric.COMPLETION_EVENTS, account, "not_running");
             return;
         }
         LOG.debug("task {}: completion event for {}", task.id(), upstreamId);
+        Metrics.count(Metric.COMPLETION_EVENTS, account, "asked");
         polls.poll(task);
     }
 }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.wanvideo.dashscope.simulator.SimulatorSettings;
 import io.wanvideo.gateway.json.Json;
+import io.wanvideo.gateway.metrics.Metric;
+import io.wanvideo.gateway.metrics.Metrics;
 import io.wanvideo.gateway.model.TaskState;
 import io.wanvideo.gateway.model.VideoTask;
 import io.wanvideo.gateway.queue.TaskMessage;
@@ -26,9 +28,21 @@ class CompletionEventsTest {
             + "\"media\":[{\"type\":\"reference_image\",\"url\":\"https://example.com/a.png\"}]}";
 
     private GatewayHarness gateway;
+    /** The CompletionEvents metric's outcomes, in order. */
+    private final List<String> outcomes = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @org.junit.jupiter.api.BeforeEach
+    void countEvents() {
+        Metrics.install((metric, value, dimensions) -> {
+            if (metric == Metric.COMPLETION_EVENTS) {
+                outcomes.add(Metrics.dimensionsOf(metric, dimensions).get("Outcome"));
+            }
+        });
+    }
 
     @AfterEach
     void stop() {
+        Metrics.install(Metrics.NONE);
         if (gateway != null) {
             GatewayHarness.closeCheckingCounters(gateway);
         }
@@ -76,6 +90,7 @@ class CompletionEventsTest {
         // Delivered again (EventBridge retries; SQS may deliver twice): the task has ended, nothing is asked.
         gateway.poller.handle(TaskMessage.event("default", task.upstreamId()));
         assertThat(queriesOf(task.upstreamId()) - before).isEqualTo(1);
+        assertThat(outcomes).containsExactly("asked", "not_running");
     }
 
     @Test
@@ -104,6 +119,7 @@ class CompletionEventsTest {
 
         assertThat(queries()).isEqualTo(before);
         assertThat(gateway.task(task.id())).isEqualTo(task);
+        assertThat(outcomes).containsExactly("not_running", "not_running");
     }
 
     @Test
@@ -124,5 +140,6 @@ class CompletionEventsTest {
                 .maxNumberOfMessages(10).waitTimeSeconds(1)).messages();
         assertThat(messages).extracting(m -> Json.read(m.body(), TaskMessage.class))
                 .containsExactly(TaskMessage.event("default", "t-1"));
+        assertThat(outcomes).containsExactly("queued", "not_ended");
     }
 }

@@ -32,8 +32,10 @@ import java.util.concurrent.Future;
  * ({@link SlotReplay}: what the slots' packing alone allows), the most tasks the simulator saw running at once,
  * failures, the p50 and p95 delay between a task finishing upstream and its record showing completed, and the
  * upstream calls it took (queries and listings). With {@code watcher=off} the completion watcher is switched off
- * (COMPLETION_WATCHER=false): every task polled on the normal plan, the baseline.
- * Run: {@code ./bench backlog-drain [tasks=200] [runSeconds=10-30] [pendingSeconds=0] [watcher=on|off] [--accounts N]}.
+ * (COMPLETION_WATCHER=false): every task polled on the normal plan, the baseline. With {@code events} the simulator
+ * pushes each task's completion event to the stack (COMPLETION_EVENTS=true: README, "Completion events"), the
+ * listing behind them.
+ * Run: {@code ./bench backlog-drain [tasks=200] [runSeconds=10-30] [pendingSeconds=0] [watcher=on|off|events] [--accounts N]}.
  *
  * <p>With {@code --accounts N}, the gateway is given N upstream accounts (DASHSCOPE_ACCOUNTS), each with its own key
  * at the one simulator, which enforces its limits per key: N x 5 slots, and the most running on any one key.
@@ -56,13 +58,14 @@ public final class BacklogDrainBenchmark {
         double runMax = run.length > 1 ? Double.parseDouble(run[1]) : runMin;
         double pending = args.length > 2 ? Double.parseDouble(args[2]) : 0;
         boolean watcher = args.length <= 3 || !args[3].equals("watcher=off");
+        boolean events = args.length > 3 && args[3].equals("events");
         int slotsPerAccount = 5;
         int slots = slotsPerAccount * accounts;
         SimulatorSettings sim = SimulatorSettings.defaults().withTiming(pending, runMin, runMax);
         Map<String, String> env = new HashMap<>(Map.of("SLOTS_PER_MODEL", Integer.toString(slotsPerAccount),
                 // The per-minute submit limit would refuse a backlog sent at once; it is not what is measured here.
                 "TENANT_SUBMITS_PER_MINUTE", Integer.toString(Math.max(120, count)),
-                "COMPLETION_WATCHER", Boolean.toString(watcher)));
+                "COMPLETION_WATCHER", Boolean.toString(watcher), "COMPLETION_EVENTS", Boolean.toString(events)));
         if (accounts > 1) {
             List<String> keys = new ArrayList<>();
             List<String> described = new ArrayList<>();
@@ -76,7 +79,7 @@ public final class BacklogDrainBenchmark {
         }
         System.out.printf("Backlog drain: %d r2v tasks at once, %d slots (%d account%s), simulated run %s-%s s, PENDING %s s, "
                 + "completion watcher %s (load average %s)%n", count, slots, accounts, accounts == 1 ? "" : "s", runMin, runMax,
-                pending, watcher ? "on" : "off", loadAverage());
+                pending, watcher ? (events ? "on, behind pushed completion events" : "on") : "off", loadAverage());
         try (LocalGateway gateway = LocalGateway.start(LocalOptions.forTests(sim, env))) {
             DynamoTaskStore store = new DynamoTaskStore(gateway.dynamo(), gateway.functionEnvironment().get("TABLE_NAME"), Duration.ofDays(1));
             HttpClient http = HttpClient.newHttpClient();
@@ -184,6 +187,10 @@ public final class BacklogDrainBenchmark {
             System.out.printf("upstream calls:            %d creates, %d queries + %d listings = %.1f per task (before the "
                     + "watcher: 7.4), %d throttled%n", stats.get("create_calls").asInt(), queries, listings,
                     (queries + listings) / (double) count, stats.get("throttled").asInt());
+            if (events) {
+                System.out.printf("completion events:         %d pushed, %d failed%n", stats.get("events_sent").asInt(),
+                        stats.get("events_failed").asInt());
+            }
             System.out.printf("load average at the end:   %s%n", loadAverage());
         }
     }

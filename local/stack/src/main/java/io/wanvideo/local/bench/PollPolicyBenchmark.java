@@ -93,6 +93,7 @@ public final class PollPolicyBenchmark {
 
         t0 = System.nanoTime();
         watcherCase(tasks, fixed, gateway);
+        eventsCase(tasks, gateway);
         System.out.printf("(%.1f s)%n", (System.nanoTime() - t0) / 1e9);
 
         t0 = System.nanoTime();
@@ -112,12 +113,7 @@ public final class PollPolicyBenchmark {
      */
     private static void watcherCase(List<Task> tasks, Outcome fixed, Outcome gateway) {
         WatchSettings settings = WatchSettings.DEFAULT;
-        List<WatcherSimulation.Job> jobs = new ArrayList<>();
-        for (int i = 0; i < tasks.size(); i++) {
-            Task t = tasks.get(i);
-            // sample() makes even tasks i2v and odd ones r2v.
-            jobs.add(new WatcherSimulation.Job(i % 2, new LogNormal(t.baseSeconds(), SIGMA), t.generationSeconds()));
-        }
+        List<WatcherSimulation.Job> jobs = jobs(tasks);
         int slots = AccountLimits.DASHSCOPE.slotsPerPool();
         PollPlanner safetyNet = new PollPlanner(settings.safetyNet());
         WatcherSimulation.Run run = WatcherSimulation.run(jobs, 2, slots, settings.cadence(AccountLimits.DASHSCOPE), safetyNet, settings);
@@ -158,6 +154,47 @@ public final class PollPolicyBenchmark {
                 run.whileBusy().meanDelay(), run.whileBusy().queriesPerTask() / gatewayBusy.queriesPerTask());
         System.out.printf("watcher mean delay, whole:     %.2f s (target < 1 s) at %.3f x the planner's queries (target <= 1)%n",
                 run.whole().meanDelay(), run.whole().queriesPerTask() / gateway.queriesPerTask());
+    }
+
+    /**
+     * The same account with completion events pushed (README, "Completion events"): the watcher lists at its cadence
+     * behind events, and each event, delivered some time after its task's end, costs one query. EventBridge's delivery
+     * time is not known here, so it is a parameter: 0.25, 0.5 and 1 s, and 0.5 s with one event in ten lost.
+     */
+    private static void eventsCase(List<Task> tasks, Outcome gateway) {
+        WatchSettings behind = WatchSettings.DEFAULT.behindEvents();
+        List<WatcherSimulation.Job> jobs = jobs(tasks);
+        int slots = AccountLimits.DASHSCOPE.slotsPerPool();
+        PollPlanner safetyNet = new PollPlanner(behind.safetyNet());
+        WatcherSimulation.Run base = WatcherSimulation.run(jobs, 2, slots, WatchSettings.DEFAULT.cadence(AccountLimits.DASHSCOPE),
+                safetyNet, WatchSettings.DEFAULT);
+        List<Task> busy = base.busyTasks().stream().map(tasks::get).toList();
+        Outcome gatewayBusy = evaluate(busy, t -> plannerSchedule(new PollPlanner(), t.baseSeconds()));
+        System.out.printf("Completion events: the same account, each task's event delivered after a delay, the listing behind "
+                + "them (lambda %.1f) and the safety net as before; while both pools are busy / the whole workload:%n",
+                behind.delayWeight());
+        System.out.printf("    gateway (PollPlanner)      %s%n", gatewayBusy);
+        System.out.printf("    watcher alone (lambda %.0f)  %s%n", WatchSettings.DEFAULT.delayWeight(), base.whileBusy());
+        for (double[] c : new double[][] {{0.25, 0}, {0.5, 0}, {1.0, 0}, {0.5, 0.1}}) {
+            WatcherSimulation.Run run = WatcherSimulation.run(jobs, 2, slots, behind.cadence(AccountLimits.DASHSCOPE), safetyNet,
+                    behind, new WatcherSimulation.Events(c[0], c[1]));
+            String label = String.format("events after %.2f s%s", c[0], c[1] > 0 ? String.format(", %.0f%% lost", 100 * c[1]) : "");
+            System.out.printf("    %-26s %s%n", label, run.whileBusy());
+            System.out.printf("    %-26s %s%n", "  whole workload", run.whole());
+            System.out.printf("      -> mean delay while busy %.2f s at %.3f x the planner's queries; whole %.2f s at %.3f x%n",
+                    run.whileBusy().meanDelay(), run.whileBusy().queriesPerTask() / gatewayBusy.queriesPerTask(),
+                    run.whole().meanDelay(), run.whole().queriesPerTask() / gateway.queriesPerTask());
+        }
+    }
+
+    /** The tasks as one account runs them: sample() makes even tasks i2v (pool 0) and odd ones r2v (pool 1). */
+    private static List<WatcherSimulation.Job> jobs(List<Task> tasks) {
+        List<WatcherSimulation.Job> jobs = new ArrayList<>();
+        for (int i = 0; i < tasks.size(); i++) {
+            Task t = tasks.get(i);
+            jobs.add(new WatcherSimulation.Job(i % 2, new LogNormal(t.baseSeconds(), SIGMA), t.generationSeconds()));
+        }
+        return jobs;
     }
 
     /** A watcher run, and the delay weight it ran with. */

@@ -82,6 +82,25 @@ final class WatcherSimulation {
 
     static Run run(List<Job> jobs, int pools, int slotsPerPool, ListingCadence cadence, PollPlanner safetyNet,
             WatchSettings settings) {
+        return run(jobs, pools, slotsPerPool, cadence, safetyNet, settings, Events.NONE);
+    }
+
+    /**
+     * Completion events the upstream pushes (README, "Completion events"): each task's event reaches the gateway
+     * {@code delaySeconds} after its end, except a share {@code lost} of them, spread evenly over the tasks, which never
+     * comes; an event costs one query (its task's result), as a listing's finding does.
+     */
+    record Events(double delaySeconds, double lost) {
+        static final Events NONE = new Events(Double.NaN, 1);
+
+        boolean arrives(int index) {
+            // The golden ratio's fractional multiples spread the lost ones evenly, whatever the share.
+            return !Double.isNaN(delaySeconds) && (index * 0.6180339887498949) % 1 >= lost;
+        }
+    }
+
+    static Run run(List<Job> jobs, int pools, int slotsPerPool, ListingCadence cadence, PollPlanner safetyNet,
+            WatchSettings settings, Events events) {
         double inline = CompletionWatcher.INLINE_WAIT_MS / 1000.0;
         double session = settings.session().toMillis() / 1000.0;
         List<Deque<Integer>> queues = new ArrayList<>();
@@ -109,10 +128,23 @@ final class WatcherSimulation {
                 busy = counts.copy(now);
             }
             Running polled = null;
+            Running evented = null;
             for (Running r : running) {
                 if (polled == null || r.nextPoll < polled.nextPoll) {
                     polled = r;
                 }
+                if (events.arrives(r.index) && (evented == null || r.end() < evented.end())) {
+                    evented = r;
+                }
+            }
+            double eventAt = evented == null ? Double.POSITIVE_INFINITY : evented.end() + events.delaySeconds();
+            if (evented != null && eventAt < nextListing && (polled == null || eventAt <= polled.nextPoll)) {
+                now = eventAt;
+                counts.detected(evented, now);
+                counts.results++;
+                running.remove(evented);
+                start(jobs, queues.get(evented.job.pool()), running, created, now, safetyNet);
+                continue;
             }
             if (polled != null && polled.nextPoll < nextListing) {
                 now = polled.nextPoll;
