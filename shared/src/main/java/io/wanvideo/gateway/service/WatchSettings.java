@@ -31,8 +31,8 @@ public record WatchSettings(boolean enabled, double delayWeight, double budgetSh
 
     /**
      * λ while the upstream pushes completion events: the listing then only catches what an event failed to bring, so a
-     * second of delay is priced 70 times lower. Over ten running tasks that lists every 15 s or so (under two listings
-     * per task), and a lost event costs about the delay per-task polling has anyway (`./bench poll-policy`).
+     * second of delay is priced 70 times lower. Over ten running tasks that lists every 12 s or so (2.3 listings per
+     * task against 13.1), and a lost event costs about the delay per-task polling has anyway (`./bench poll-policy`).
      */
     static final double DELAY_WEIGHT_BEHIND_EVENTS = 0.2;
 
