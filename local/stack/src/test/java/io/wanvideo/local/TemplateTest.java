@@ -145,9 +145,10 @@ class TemplateTest {
             return value.get("Fn::Sub").asText().replace("${AWS::StackName}", "test-stack");
         }
         if (value.has("Fn::If")) {
-            // With the parameters' defaults (no secret, no parameter named) every condition here is false.
+            // With the parameters' defaults (no secret, no parameter, no events token named) every condition here is false.
             String condition = value.get("Fn::If").get(0).asText();
-            assertThat(condition).isIn("KeyInSecret", "KeyInParameter", "AccountsInSecret", "AccountsInParameter");
+            assertThat(condition).isIn("KeyInSecret", "KeyInParameter", "AccountsInSecret", "AccountsInParameter",
+                    "TakesCompletionEvents");
             return resolve(value.get("Fn::If").get(2));
         }
         throw new AssertionError("cannot resolve " + value);
