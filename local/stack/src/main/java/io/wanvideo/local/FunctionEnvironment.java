@@ -2,7 +2,9 @@ package io.wanvideo.local;
 
 import io.wanvideo.dashscope.simulator.SimulatorSettings;
 import io.wanvideo.gateway.webhook.WebhookSecret;
+import java.security.SecureRandom;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Map;
 
 /**
@@ -40,7 +42,7 @@ public record FunctionEnvironment(Map<String, String> values, boolean webhookSec
         env.putAll(options.functionEnvironment());
         if (infrastructure.simulator() != null && eventsPushed(env) && !env.containsKey(LocalOptions.EVENTS_TOKEN)) {
             // The simulator pushes its completion events to the local API with this token (README, "Completion events").
-            env.put(LocalOptions.EVENTS_TOKEN, java.util.HexFormat.of().formatHex(randomBytes()));
+            env.put(LocalOptions.EVENTS_TOKEN, HexFormat.of().formatHex(randomBytes()));
         }
         boolean generated = false;
         if (!env.containsKey(LocalOptions.WEBHOOK_SECRET) && infrastructure.allEmbedded()) {
@@ -59,7 +61,7 @@ public record FunctionEnvironment(Map<String, String> values, boolean webhookSec
 
     private static byte[] randomBytes() {
         byte[] token = new byte[24];
-        new java.security.SecureRandom().nextBytes(token);
+        new SecureRandom().nextBytes(token);
         return token;
     }
 

@@ -4,9 +4,12 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.wanvideo.dashscope.simulator.DashScopeSimulator;
+import io.wanvideo.dashscope.simulator.EventTargets;
 import io.wanvideo.gateway.api.ApiRoutes;
 import io.wanvideo.gateway.auth.ApiKeys;
 import io.wanvideo.gateway.config.Env;
+import io.wanvideo.gateway.config.SecretReader;
+import io.wanvideo.gateway.config.UpstreamAccountsConfig;
 import io.wanvideo.gateway.functions.poller.SqsPollVideoTasksHandler;
 import io.wanvideo.gateway.functions.status.ApiGatewayGetVideoHandler;
 import io.wanvideo.gateway.functions.submit.ApiGatewaySubmitVideoHandler;
@@ -17,6 +20,10 @@ import io.wanvideo.gateway.store.dynamodb.DynamoApiKeyStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -124,7 +131,7 @@ public final class LocalGateway implements AutoCloseable {
                         .map(r -> HttpFront.Route.of(r.method(), r.template(), functions.get(r.function()))).toList(),
                 functions.get(ApiRoutes.DEFAULT_FUNCTION));
         resources.stopFirst(front);
-        if (infrastructure.simulator() != null && FunctionEnvironment.eventsPushed(functionEnv.values())) {
+        if (completionEventsPushed()) {
             sendCompletionEventsHere(fnEnv);
         }
         primed.join();
@@ -139,15 +146,14 @@ public final class LocalGateway implements AutoCloseable {
      * POST /upstream-events/{account}, with the token the functions check, as an EventBridge rule per account would.
      */
     private void sendCompletionEventsHere(Env fnEnv) {
-        io.wanvideo.gateway.config.SecretReader secrets = new io.wanvideo.gateway.config.SecretReader(fnEnv);
-        Map<String, URI> targets = new java.util.LinkedHashMap<>();
-        for (var account : io.wanvideo.gateway.config.UpstreamAccountsConfig.read(fnEnv, secrets)) {
-            targets.put(secrets.read(account.key()), url().resolve("/upstream-events/"
-                    + java.net.URLEncoder.encode(account.name(), java.nio.charset.StandardCharsets.UTF_8)));
+        SecretReader secrets = new SecretReader(fnEnv);
+        Map<String, URI> targets = new LinkedHashMap<>();
+        for (UpstreamAccountsConfig.Account account : UpstreamAccountsConfig.read(fnEnv, secrets)) {
+            targets.put(secrets.read(account.key()),
+                    url().resolve("/upstream-events/" + URLEncoder.encode(account.name(), StandardCharsets.UTF_8)));
         }
-        infrastructure.simulator().sendCompletionEvents(new io.wanvideo.dashscope.simulator.EventTargets(targets,
-                Map.of("Authorization", "Bearer " + functionEnv.values().get(LocalOptions.EVENTS_TOKEN)),
-                java.time.Duration.ZERO));
+        infrastructure.simulator().sendCompletionEvents(new EventTargets(targets,
+                Map.of("Authorization", "Bearer " + functionEnv.values().get(LocalOptions.EVENTS_TOKEN)), Duration.ZERO));
     }
 
     /** Whether the upstream pushes completion events to this stack (COMPLETION_EVENTS=true with the simulator). */

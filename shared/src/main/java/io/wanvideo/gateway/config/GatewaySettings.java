@@ -13,6 +13,8 @@ import io.wanvideo.gateway.upstream.dashscope.DashScopeClient;
 import io.wanvideo.gateway.validation.VideoRequestValidator;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 /** Every tunable, read from the environment in one place, with its default. README lists them. */
 public final class GatewaySettings {
@@ -181,9 +183,8 @@ public final class GatewaySettings {
      * (a Secrets Manager secret: the token, or JSON with it under "token"), or UPSTREAM_EVENTS_TOKEN (the value itself:
      * the local stack). Neither: the gateway takes no events. Read when the first event comes, and again hourly.
      */
-    public static java.util.Optional<java.util.function.Supplier<String>> upstreamEventsToken(Env env, SecretReader secrets,
-            Clock clock) {
-        java.util.Optional<SecretRef> ref = env.optional("UPSTREAM_EVENTS_TOKEN_SECRET_ARN")
+    public static Optional<Supplier<String>> upstreamEventsToken(Env env, SecretReader secrets, Clock clock) {
+        Optional<SecretRef> ref = env.optional("UPSTREAM_EVENTS_TOKEN_SECRET_ARN")
                 .<SecretRef>map(arn -> new SecretRef.InSecretsManager(arn, "token"))
                 .or(() -> env.optional("UPSTREAM_EVENTS_TOKEN").map(SecretRef.Plain::new));
         return ref.map(r -> new RefreshingSecret(() -> secrets.read(r), Duration.ofHours(1), clock));

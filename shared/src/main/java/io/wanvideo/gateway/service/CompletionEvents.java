@@ -1,5 +1,6 @@
 package io.wanvideo.gateway.service;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.wanvideo.gateway.metrics.Metric;
 import io.wanvideo.gateway.metrics.Metrics;
 import io.wanvideo.gateway.model.TaskState;
@@ -50,7 +51,7 @@ public final class CompletionEvents {
      * @throws UnknownAccountException when no such account is configured, or its provider pushes no events
      * @throws io.wanvideo.gateway.upstream.UnreadableEventException when the event is not one its provider sends
      */
-    public Optional<String> receive(String account, com.fasterxml.jackson.databind.JsonNode event) {
+    public Optional<String> receive(String account, JsonNode event) {
         VideoUpstream upstream = upstreams.find(account).filter(VideoUpstream::pushesCompletions)
                 .orElseThrow(() -> new UnknownAccountException(account));
         Optional<String> ended = upstream.endedTaskOf(event);

@@ -47,6 +47,7 @@ import io.wanvideo.gateway.validation.VideoRequestValidator;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -197,7 +198,7 @@ public final class ApiGatewaySubmitVideoHandler implements RequestHandler<APIGat
             throw ApiError.invalidApiKey("Incorrect events token provided.");
         }
         Optional<String> queued = events.receive(account, JsonBodies.read(request, maxBodyBytes));
-        Map<String, Object> answer = new java.util.LinkedHashMap<>();
+        Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("received", true);
         answer.put("task_id", queued.orElse(null));
         return ApiResponse.ok(answer);
