@@ -528,6 +528,33 @@ class TemplateTest {
                 return;
             }
             JsonNode alarm = e.getValue().get("Properties");
+            if (alarm.has("Metrics")) {
+                // Metric math over the code's totals: each one named, and one expression, the alarm's, returned.
+                List<String> metrics = new ArrayList<>();
+                int returned = 0;
+                for (JsonNode query : alarm.get("Metrics")) {
+                    if (query.has("MetricStat")) {
+                        JsonNode stat = query.at("/MetricStat/Metric");
+                        assertThat(stat.get("Namespace")).as(e.getKey() + " namespace").isEqualTo(namespace);
+                        assertThat(emitted).as(e.getKey() + " watches").contains(stat.get("MetricName").asText());
+                        assertThat(stat.has("Dimensions")).as(e.getKey() + ": the code's totals have no dimensions").isFalse();
+                        assertThat(query.at("/ReturnData").asBoolean(true)).isFalse();
+                        metrics.add(stat.get("MetricName").asText());
+                    } else {
+                        for (String id : query.get("Expression").asText().split("[^A-Za-z_]+")) {
+                            assertThat(id.isEmpty() || id.equals("IF") || id.equals("FILL") || id.equals("AND")
+                                    || alarm.findValues("Id").stream().anyMatch(q -> q.asText().equals(id)))
+                                    .as(e.getKey() + ": " + id + " names a query").isTrue();
+                        }
+                        returned += query.at("/ReturnData").asBoolean(true) ? 1 : 0;
+                    }
+                }
+                assertThat(returned).as(e.getKey() + ": one expression returned").isEqualTo(1);
+                assertThat(alarm.at("/AlarmActions/Fn::If/0").asText()).as(e.getKey()).isEqualTo("AlarmsNotify");
+                assertThat(alarm.get("AlarmDescription").asText()).as(e.getKey()).isNotBlank();
+                watched.put(e.getKey(), String.join(",", metrics));
+                return;
+            }
             String metric = alarm.get("MetricName").asText();
             if (alarm.get("Namespace").isTextual() && alarm.get("Namespace").asText().startsWith("AWS/")) {
                 // An AWS metric, of a resource declared here.
@@ -547,7 +574,11 @@ class TemplateTest {
                 .containsEntry("UpstreamKeyAlarm", io.wanvideo.gateway.metrics.Metric.ACCOUNTS_PAUSED.metricName())
                 .containsEntry("UpstreamThrottlingAlarm", io.wanvideo.gateway.metrics.Metric.UPSTREAM_THROTTLED.metricName())
                 .containsEntry("PollerErrorsAlarm", io.wanvideo.gateway.metrics.Metric.POLLER_MESSAGES_FAILED.metricName())
-                .containsEntry("CompletionWatcherOffAlarm", io.wanvideo.gateway.metrics.Metric.COMPLETION_WATCHER_OFF.metricName());
+                .containsEntry("CompletionWatcherOffAlarm", io.wanvideo.gateway.metrics.Metric.COMPLETION_WATCHER_OFF.metricName())
+                .containsEntry("CompletionEventsMissingAlarm", io.wanvideo.gateway.metrics.Metric.TASKS_COMPLETED.metricName() + ","
+                        + io.wanvideo.gateway.metrics.Metric.COMPLETION_EVENTS.metricName());
+        // Only a deployment that takes completion events can miss them.
+        assertThat(resources.at("/CompletionEventsMissingAlarm/Condition").asText()).isEqualTo("TakesCompletionEvents");
         assertThat(template.at("/Parameters/AlarmTopicArn/Default").asText()).isEmpty();
     }
 

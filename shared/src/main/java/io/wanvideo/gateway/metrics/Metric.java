@@ -37,7 +37,13 @@ public enum Metric {
      * names an ended task) or {@code not_ended} when received; {@code asked} (its task, running, was queried) or
      * {@code not_running} (a duplicate, or not a task of ours: no query) when the poller took it up.
      */
-    COMPLETION_EVENTS("CompletionEvents", Unit.COUNT, "Account", "Outcome");
+    COMPLETION_EVENTS("CompletionEvents", Unit.COUNT, "Account", "Outcome"),
+    /**
+     * A pushed completion event refused at the door, by why: {@code token} (absent or wrong), {@code account} (no such
+     * account takes events), {@code unreadable} (not an event its provider sends). Not split by account: the path's
+     * account is whatever the sender wrote, and a dimension of the sender's choosing would be a series per guess.
+     */
+    COMPLETION_EVENTS_REFUSED("CompletionEventsRefused", Unit.COUNT, "Reason");
 
     public enum Unit {
         COUNT, MILLISECONDS, SECONDS

@@ -9,6 +9,7 @@ import io.wanvideo.gateway.queue.TaskMessage;
 import io.wanvideo.gateway.queue.TaskQueue;
 import io.wanvideo.gateway.store.RunningTask;
 import io.wanvideo.gateway.store.TaskStore;
+import io.wanvideo.gateway.upstream.UnreadableEventException;
 import io.wanvideo.gateway.upstream.Upstreams;
 import io.wanvideo.gateway.upstream.VideoUpstream;
 import java.util.Optional;
@@ -26,6 +27,11 @@ import org.apache.logging.log4j.Logger;
  */
 public final class CompletionEvents {
     private static final Logger LOG = LogManager.getLogger(CompletionEvents.class);
+
+    /** Why an event was refused, as {@link Metric#COMPLETION_EVENTS_REFUSED} counts it. */
+    public static final String REFUSED_TOKEN = "token";
+    public static final String REFUSED_ACCOUNT = "account";
+    public static final String REFUSED_UNREADABLE = "unreadable";
 
     private final TaskStore store;
     private final Upstreams upstreams;
@@ -49,15 +55,29 @@ public final class CompletionEvents {
      *
      * @return the upstream task id queued, or empty for an event about a task still going
      * @throws UnknownAccountException when no such account is configured, or its provider pushes no events
-     * @throws io.wanvideo.gateway.upstream.UnreadableEventException when the event is not one its provider sends
+     * @throws UnreadableEventException when the event is not one its provider sends
      */
     public Optional<String> receive(String account, JsonNode event) {
-        VideoUpstream upstream = upstreams.find(account).filter(VideoUpstream::pushesCompletions)
-                .orElseThrow(() -> new UnknownAccountException(account));
-        Optional<String> ended = upstream.endedTaskOf(event);
+        VideoUpstream upstream = upstreams.find(account).filter(VideoUpstream::pushesCompletions).orElse(null);
+        if (upstream == null) {
+            refused(REFUSED_ACCOUNT);
+            throw new UnknownAccountException(account);
+        }
+        Optional<String> ended;
+        try {
+            ended = upstream.endedTaskOf(event);
+        } catch (UnreadableEventException e) {
+            refused(REFUSED_UNREADABLE);
+            throw e;
+        }
         ended.ifPresent(id -> queue.send(TaskMessage.event(account, id), 0));
         Metrics.count(Metric.COMPLETION_EVENTS, account, ended.isPresent() ? "queued" : "not_ended");
         return ended;
+    }
+
+    /** Counts an event refused before it was read for a task ({@link Metric#COMPLETION_EVENTS_REFUSED}). */
+    public static void refused(String reason) {
+        Metrics.count(Metric.COMPLETION_EVENTS_REFUSED, reason);
     }
 
     /** The poller's half: the account's running task with this upstream id, if any, is asked about now. */

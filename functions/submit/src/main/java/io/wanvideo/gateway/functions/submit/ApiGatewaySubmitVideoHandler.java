@@ -193,9 +193,15 @@ public final class ApiGatewaySubmitVideoHandler implements RequestHandler<APIGat
     private ApiResponse completionEvent(ApiRequest request, String account) {
         Supplier<String> token = eventsToken.orElseThrow(() -> ApiError.notFound(null, "This gateway takes no completion "
                 + "events: its deployment names no token for them (UpstreamEventsTokenSecretArn)."));
-        byte[] presented = Authenticator.bearer(request, "the events token").getBytes(StandardCharsets.UTF_8);
-        if (!MessageDigest.isEqual(presented, token.get().getBytes(StandardCharsets.UTF_8))) {
-            throw ApiError.invalidApiKey("Incorrect events token provided.");
+        try {
+            byte[] presented = Authenticator.bearer(request, "the events token").getBytes(StandardCharsets.UTF_8);
+            if (!MessageDigest.isEqual(presented, token.get().getBytes(StandardCharsets.UTF_8))) {
+                throw ApiError.invalidApiKey("Incorrect events token provided.");
+            }
+        } catch (ApiError refused) {
+            // Counted: a sender whose token was rotated away shows here, not only as the listing taking over.
+            CompletionEvents.refused(CompletionEvents.REFUSED_TOKEN);
+            throw refused;
         }
         Optional<String> queued = events.receive(account, JsonBodies.read(request, maxBodyBytes));
         Map<String, Object> answer = new LinkedHashMap<>();

@@ -8,12 +8,16 @@ import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.wanvideo.gateway.config.Env;
 import io.wanvideo.gateway.json.Json;
+import io.wanvideo.gateway.metrics.Metric;
+import io.wanvideo.gateway.metrics.Metrics;
 import io.wanvideo.gateway.queue.TaskMessage;
 import io.wanvideo.gateway.testing.LocalAws;
 import io.wanvideo.gateway.testing.Repository;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -35,8 +39,23 @@ class UpstreamEventsRouteTest {
         queues = aws.newQueues(5, 30);
     }
 
+    /** Each CompletionEventsRefused data point's reason, in order. */
+    private final List<String> refused = new ArrayList<>();
+
+    @AfterEach
+    void tearDown() {
+        Metrics.install(Metrics.NONE);
+    }
+
+    /** The handler, its metrics recorded here rather than printed (it installs its own sink when built). */
     private ApiGatewaySubmitVideoHandler handler(Map<String, String> env) {
-        return new ApiGatewaySubmitVideoHandler(new Env(aws.environment(table, queues, env)));
+        ApiGatewaySubmitVideoHandler handler = new ApiGatewaySubmitVideoHandler(new Env(aws.environment(table, queues, env)));
+        Metrics.install((metric, value, dimensions) -> {
+            if (metric == Metric.COMPLETION_EVENTS_REFUSED) {
+                refused.add(Metrics.dimensionsOf(metric, dimensions).get("Reason"));
+            }
+        });
+        return handler;
     }
 
     private ApiGatewaySubmitVideoHandler taking() {
@@ -90,6 +109,7 @@ class UpstreamEventsRouteTest {
         JsonNode body = Json.tree(response.getBody());
         assertThat(body.get("received").asBoolean()).isTrue();
         assertThat(body.get("task_id").asText()).isEqualTo("0385dc79-5ff8-4d82-bcb6-xxxxxx");
+        assertThat(refused).isEmpty();
         List<Message> messages = queued();
         assertThat(messages).hasSize(1);
         TaskMessage message = Json.read(messages.get(0).body(), TaskMessage.class);
@@ -119,12 +139,14 @@ class UpstreamEventsRouteTest {
                 .startsWith("401 invalid_api_key");
         assertThat(refusal(handler.handleRequest(with("authorization", "Basic " + TOKEN, null), null)))
                 .startsWith("401 invalid_api_key");
+        assertThat(refused).containsExactly("token", "token", "token");
         assertThat(queued()).isEmpty();
     }
 
     @Test
     void anAccountNotConfiguredIs404NamingTheAccount() throws Exception {
         assertThat(refusal(taking().handleRequest(forAccount("elsewhere"), null))).isEqualTo("404 not_found account");
+        assertThat(refused).containsExactly("account");
         assertThat(queued()).isEmpty();
     }
 
@@ -140,6 +162,8 @@ class UpstreamEventsRouteTest {
         assertThat(refusal(handler.handleRequest(with("content-type", "application/json", "{\"data\":"), null)))
                 .startsWith("400 invalid_json");
         assertThat(refusal(handler.handleRequest(with("content-type", "text/plain", null), null))).startsWith("415");
+        // Counted are the bodies read as events; one that is not JSON at all never reached the adapter.
+        assertThat(refused).containsExactly("unreadable", "unreadable", "unreadable");
         assertThat(queued()).isEmpty();
     }
 }
