@@ -29,6 +29,7 @@ public final class Poller {
     private final AfterCompletion afterCompletion;
     private final CompletionWatcher watcher;
     private final CompletionEvents events;
+    private final ImmediateCreates creates;
 
     /** What the poller is built from. */
     public record Parts(TaskStore store, TaskQueue queue, Upstreams upstreams, RateGate rates, AccountStates accounts,
@@ -47,7 +48,8 @@ public final class Poller {
 
     /** @param watching how accounts' finished tasks are noticed by listing (README, "Completion watcher") */
     public Poller(Parts p, CompletionWatcher.Setup watching) {
-        this.scheduler = new SlotScheduler(p.store(), p.queue(), p.upstreams(), p.accounts(), p.clock());
+        ImmediateCreates creates = new ImmediateCreates(p.clock());
+        this.scheduler = new SlotScheduler(p.store(), p.queue(), p.upstreams(), p.accounts(), p.clock(), creates);
         this.finisher = new TaskFinisher(p.store(), p.queue(), scheduler, p.prices(), p.afterCompletion().copiesResults(),
                 p.objects(), p.settings(), p.clock());
         this.health = new AccountHealth(p.accounts(), p.upstreams(), p.rates(), p.settings(), p.clock());
@@ -55,6 +57,8 @@ public final class Poller {
         PollPlans plans = new PollPlans(p.planner(), watched);
         Dispatcher dispatcher = new Dispatcher(p.store(), p.queue(), p.upstreams(), p.rates(), finisher, health, p.inputs(),
                 p.times(), plans, p.settings(), p.clock());
+        creates.createWith(dispatcher::dispatch);
+        this.creates = creates;
         RunningPolls polls = new RunningPolls(p.store(), p.queue(), p.upstreams(), p.rates(), finisher, health, p.times(),
                 plans, p.clock());
         this.watcher = new CompletionWatcher(p.store(), p.queue(), p.upstreams(), p.rates(), polls, health, p.times(), watched,
@@ -66,8 +70,12 @@ public final class Poller {
         this.afterCompletion = p.afterCompletion();
     }
 
-    /** One message of the poll queue. */
+    /** One message of the poll queue; the tasks its handling gives a slot are created within it. */
     public void handle(TaskMessage message) {
+        creates.during(() -> route(message));
+    }
+
+    private void route(TaskMessage message) {
         switch (message.kind() == null ? "" : message.kind()) {
             case TaskMessage.ADVANCE -> advancer.advance(message);
             case TaskMessage.FILL -> scheduler.fill(message.pool(), null);

@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Consumer;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -37,7 +36,8 @@ import org.apache.logging.log4j.Logger;
  * the pool, weighed by the tenant's weight, and among equals the tenant whose oldest waiting task is oldest;
  * within a tenant, first come first served. The fair-queue index gives that tenant at its head, so a choice
  * reads a handful of items however long the backlog is. Each start is one transaction that takes the slot,
- * counts the tenant's load and moves the task to DISPATCHING, then one message that makes the poller create it.
+ * counts the tenant's load and moves the task to DISPATCHING, then one message that makes the poller create it;
+ * within a poll-queue message's handling the task is created there and then, the message staying the durable trigger.
  */
 public final class SlotScheduler {
     private static final Logger LOG = LogManager.getLogger(SlotScheduler.class);
@@ -57,31 +57,32 @@ public final class SlotScheduler {
     private final Upstreams upstreams;
     private final AccountStates accounts;
     private final Clock clock;
+    private final ImmediateCreates creates;
 
     public SlotScheduler(TaskStore store, TaskQueue queue, Upstreams upstreams, AccountStates accounts, Clock clock) {
+        this(store, queue, upstreams, accounts, clock, new ImmediateCreates(clock));
+    }
+
+    /** @param creates where each task that takes a slot goes next: created at once, within a poll-queue handling */
+    SlotScheduler(TaskStore store, TaskQueue queue, Upstreams upstreams, AccountStates accounts, Clock clock,
+            ImmediateCreates creates) {
         this.store = store;
         this.queue = queue;
         this.upstreams = upstreams;
         this.accounts = accounts;
         this.clock = clock;
+        this.creates = creates;
     }
 
     /**
-     * Starts waiting tasks of the pool while slots are free.
+     * Starts waiting tasks of the pool while slots are free, each created upstream as soon as it took its slot, before
+     * the next is chosen, when this runs within a poll-queue message's handling ({@link ImmediateCreates}).
      *
      * @param arrived a task known to be queued (read consistently), considered in case the indexes have not
      *                caught up with it yet
-     * @return the tasks started, each now DISPATCHING with its message sent
+     * @return the tasks started, each DISPATCHING with its message sent, or already further on
      */
     public List<VideoTask> fill(String pool, VideoTask arrived) {
-        return fill(pool, arrived, started -> {});
-    }
-
-    /**
-     * As {@link #fill(String, VideoTask)}, handing each task to {@code onStart} as soon as it took its slot, before
-     * the next is chosen.
-     */
-    public List<VideoTask> fill(String pool, VideoTask arrived, Consumer<VideoTask> onStart) {
         List<VideoTask> started = new ArrayList<>();
         while (true) {
             List<VideoUpstream> free = accountsWithFreeSlots(pool);
@@ -90,7 +91,6 @@ public final class SlotScheduler {
                 return started;
             }
             started.add(one);
-            onStart.accept(one);
         }
     }
 
@@ -162,7 +162,11 @@ public final class SlotScheduler {
                     Metrics.value(Metric.QUEUE_WAIT, now - task.createdMs(), pool);
                     LOG.info("task {} of {} took a {} slot on account {} after {} ms waiting", task.id(), task.tenant(), pool,
                             account.account(), now - task.createdMs());
-                    queue.send(TaskMessage.advance(dispatching), 0);
+                    boolean atOnce = creates.mayCreate();
+                    queue.send(TaskMessage.advance(dispatching), atOnce ? ImmediateCreates.TRIGGER_DELAY_SECONDS : 0);
+                    if (atOnce) {
+                        creates.create(dispatching);
+                    }
                     return dispatching;
                 }
                 if (entries.isEmpty()) {

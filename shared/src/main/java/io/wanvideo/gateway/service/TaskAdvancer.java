@@ -14,7 +14,7 @@ import org.apache.logging.log4j.Logger;
  *
  * <pre>
  * QUEUED              -> {@link SlotScheduler}: free slots go to the tenants owed them (this task if its turn came),
- *                        and those started are created at once
+ *                        and those started are created at once ({@link ImmediateCreates})
  * DISPATCHING, SUBMITTING -> {@link Dispatcher}: create it upstream, exactly once
  * RUNNING             -> {@link RunningPolls}: query it, until {@link TaskFinisher} records its end
  * </pre>
@@ -26,13 +26,6 @@ import org.apache.logging.log4j.Logger;
  */
 public final class TaskAdvancer {
     private static final Logger LOG = LogManager.getLogger(TaskAdvancer.class);
-
-    /**
-     * How long an arrival goes on creating the tasks it started: a create started at the end of it, with its 30 s
-     * timeout and the retried record of its answer, still ends well inside the poller's 60 s (template.yaml).
-     * Tasks started later are created by their messages.
-     */
-    static final long INLINE_CREATES_MS = 10_000;
 
     private final TaskStore store;
     private final TaskQueue queue;
@@ -64,16 +57,9 @@ public final class TaskAdvancer {
             return;
         }
         if (task.state() == TaskState.QUEUED) {
-            // Each task this arrival starts is created here as soon as it has its slot, not behind whatever the
-            // queue holds before its message (a burst of submissions: hundreds of these arrivals). The messages,
-            // sent with each claim, stay the durable trigger; a dispatch that finds its task moved on does nothing.
-            // Only within a budget: a create may take its whole timeout, and the invocation must end in time.
-            long until = clock.millis() + INLINE_CREATES_MS;
-            scheduler.fill(task.pool(), task, started -> {
-                if (clock.millis() < until) {
-                    dispatcher.dispatch(started);
-                }
-            });
+            // Each task this arrival starts is created in this handling as soon as it has its slot (ImmediateCreates),
+            // not behind whatever the queue holds before its message (a burst of submissions: hundreds of arrivals).
+            scheduler.fill(task.pool(), task);
             return;
         }
         if (message.version() != null && message.version() != task.version() && !Dispatcher.isCreationOf(task, message)) {

@@ -81,7 +81,6 @@ public final class TaskFinisher {
         } catch (StaleTaskException e) {
             return false;
         }
-        countEnd(terminal, upstreamEndedMs);
         if (terminal.state() == TaskState.COMPLETED) {
             Metrics.count(Metric.TASKS_COMPLETED, terminal.model().id());
             LOG.info("task {} completed after {} polls, {} ms after submission", terminal.id(), terminal.polls(),
@@ -91,10 +90,16 @@ public final class TaskFinisher {
             LOG.info("task {} failed: {} {}", terminal.id(), terminal.error().code(), terminal.error().message());
         }
         queueAfterCompletion(terminal);
-        // The upstream has fetched the inputs (or never will): they are not needed any more.
-        objects.deleteInputs(terminal);
-        if (current.state().holdsSlot()) {
-            scheduler.fill(terminal.pool(), null);
+        try {
+            // The freed slot before the bookkeeping: the next task's start (and, in a handling, its create) waits on
+            // nothing that is only kept for later.
+            if (current.state().holdsSlot()) {
+                scheduler.fill(terminal.pool(), null);
+            }
+        } finally {
+            countEnd(terminal, upstreamEndedMs);
+            // The upstream has fetched the inputs (or never will): they are not needed any more.
+            objects.deleteInputs(terminal);
         }
         return true;
     }

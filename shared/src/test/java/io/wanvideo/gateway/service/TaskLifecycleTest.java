@@ -146,6 +146,72 @@ class TaskLifecycleTest {
         assertThat(simStat("create_calls")).isEqualTo(1);
     }
 
+    /**
+     * Hands {@code running}'s completion event to the poller until the handling finds it ended (the first events may
+     * come before its end upstream, and find it running); returns once that handling is over.
+     */
+    private void noticeEnd(String running) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!terminal(running)) {
+            assertThat(System.nanoTime()).as(running + " ended upstream within " + WAIT).isLessThan(deadline);
+            VideoTask task = gateway.task(running);
+            gateway.poller.handle(TaskMessage.event(task.account(), task.upstreamId()));
+            if (!terminal(running)) {
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    @Test
+    void aSlotFreedByATasksEndGoesToTheNextTaskCreatedInTheSameHandling() throws Exception {
+        gateway = new GatewayHarness(FAST, GatewayHarness.quickSettings(), 1);
+        String first = submit(r2v("first"));
+        String next = submit(r2v("next"));
+        gateway.poller.handle(TaskMessage.advance(gateway.task(first)));
+        assertThat(gateway.task(first).state()).isEqualTo(TaskState.RUNNING);
+        assertThat(gateway.task(next).state()).isEqualTo(TaskState.QUEUED);
+        // The handling that notices the first's end records it, gives its slot to the next task and creates that one
+        // upstream, with none of the messages queued meanwhile (the next's arrival, its claim's dispatch) delivered.
+        noticeEnd(first);
+        assertThat(gateway.task(first).state()).isEqualTo(TaskState.COMPLETED);
+        assertThat(gateway.task(next).state()).isEqualTo(TaskState.RUNNING);
+        assertThat(simStat("create_calls")).isEqualTo(2);
+        // Those messages, delivered now, find it moved on: still one create each.
+        gateway.pumpUntil(() -> terminal(next), WAIT);
+        assertThat(gateway.task(next).state()).isEqualTo(TaskState.COMPLETED);
+        assertThat(simStat("create_calls")).isEqualTo(2);
+    }
+
+    @Test
+    void aCreateRefusedInThatHandlingLeavesTheSlotsNextTaskToItsMessage() throws Exception {
+        gateway = new GatewayHarness(FAST, GatewayHarness.quickSettings(), 1);
+        String first = submit(r2v("first"));
+        String refused = submit(r2v("refused sim:reject=400:InvalidParameter"));
+        String third = submit(r2v("third"));
+        gateway.poller.handle(TaskMessage.advance(gateway.task(first)));
+        noticeEnd(first);
+        // The slot went to the refused one, created at once and failed; the slot it freed went to the third, whose
+        // create was not made inside the refused one's: creates never nest, however many are refused in a row.
+        assertThat(gateway.task(refused).error().code()).isEqualTo(TaskErrors.UPSTREAM_REJECTED);
+        assertThat(gateway.task(third).state()).isEqualTo(TaskState.DISPATCHING);
+        assertThat(simStat("create_calls")).isEqualTo(2);
+        gateway.pumpUntil(() -> terminal(third), WAIT);
+        assertThat(gateway.task(third).state()).isEqualTo(TaskState.COMPLETED);
+        assertThat(simStat("create_calls")).isEqualTo(3);
+    }
+
+    @Test
+    void outsideAMessagesHandlingATaskThatTakesASlotIsLeftToItsMessage() throws Exception {
+        gateway = new GatewayHarness(FAST, GatewayHarness.quickSettings(), 5);
+        String id = submit(r2v("claimed by the sweep's caller"));
+        // A fill called directly (a dead letter's handling, a test) claims the slot and sends the claim's message only.
+        assertThat(gateway.poller.scheduler().fill(gateway.task(id).pool(), gateway.task(id))).hasSize(1);
+        assertThat(gateway.task(id).state()).isEqualTo(TaskState.DISPATCHING);
+        assertThat(simStat("create_calls")).isZero();
+        gateway.pumpUntil(() -> terminal(id), WAIT);
+        assertThat(simStat("create_calls")).isEqualTo(1);
+    }
+
     @Test
     void aDuplicatedMessageAtEveryStepCreatesOneUpstreamTask() throws Exception {
         gateway = new GatewayHarness(FAST, GatewayHarness.quickSettings(), 5, s -> s, Crashes.duplicating(m -> true));
@@ -161,8 +227,8 @@ class TaskLifecycleTest {
     void twoPollersRacingOnOneMessageCreateOneUpstreamTask() throws Exception {
         gateway = new GatewayHarness(FAST, GatewayHarness.quickSettings(), 5);
         String id = submit(r2v("race"));
-        // Claim the slot (as a poller does before creating the task itself: a slot freed by another task's end is
-        // claimed there and left to its message), then hand that DISPATCHING message to eight pollers at once.
+        // Claim the slot outside a message's handling, which leaves the create to the claim's message, then hand that
+        // DISPATCHING message to eight pollers at once.
         assertThat(gateway.poller.scheduler().fill(gateway.task(id).pool(), gateway.task(id))).hasSize(1);
         VideoTask dispatching = gateway.task(id);
         assertThat(dispatching.state()).isEqualTo(TaskState.DISPATCHING);
