@@ -35,8 +35,10 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * median generation time (DashScopeTimeTable) and the poller plans its queries for that median with the table's
  * spread, as in AWS. The tasks are submitted one after another, as fast as they are answered, to 5 slots, so most
  * wait in the backlog first. Counted apart: one status lookup per task after the tasks end, and one sweep (a fixed
- * cost per minute, not per task).
- * Run: {@code ./bench capacity [tasksPerModel=10]}.
+ * cost per minute, not per task). The completion watcher lists as the local stack's default has it; with {@code events}
+ * the simulator also pushes each task's completion event (COMPLETION_EVENTS=true: README, "Completion events"), and
+ * the listing falls back to its sparse cadence.
+ * Run: {@code ./bench capacity [tasksPerModel=10] [events]}.
  */
 public final class CapacityBenchmark {
     /** A model's typical request: 5 s at 720P, the defaults, with the one image each family needs. */
@@ -61,7 +63,7 @@ public final class CapacityBenchmark {
 
     private record Run(Workload workload, int tasks, CapacityMeter.Tally work, CapacityMeter.Tally status,
             CapacityMeter.Tally sweep, double submitMs, double statusMs, double dashScopeUsd, double billedSeconds,
-            double meanRunSeconds, int failures, int creates, int queries) {
+            double meanRunSeconds, int failures, int creates, int queries, int listings, int events) {
 
         /** The median poller invocation, in ms (local wall time). */
         double pollerMs() {
@@ -75,12 +77,14 @@ public final class CapacityBenchmark {
             return;
         }
         int tasks = args.length > 0 ? Integer.parseInt(args[0]) : 10;
-        System.out.printf("Capacity: %d tasks per model submitted one after another to 5 slots, one stack per model side by side%n", tasks);
+        boolean events = args.length > 1 && args[1].equals("events");
+        System.out.printf("Capacity: %d tasks per model submitted one after another to 5 slots, one stack per model side by side; "
+                + "completion watcher on%s%n", tasks, events ? ", behind pushed completion events" : "");
         // Threads of their own: each marks itself uncounted, which a pool's thread would carry into others' work.
         ExecutorService stacks = Executors.newFixedThreadPool(WORKLOADS.size());
         List<CompletableFuture<Run>> runs = new ArrayList<>();
         for (Workload w : WORKLOADS) {
-            runs.add(CompletableFuture.supplyAsync(() -> run(w, tasks), stacks));
+            runs.add(CompletableFuture.supplyAsync(() -> run(w, tasks, events), stacks));
         }
         List<Run> done = runs.stream().map(CompletableFuture::join).toList();
         stacks.shutdown();
@@ -122,12 +126,13 @@ public final class CapacityBenchmark {
         }
     }
 
-    private static Run run(Workload w, int count) {
+    private static Run run(Workload w, int count, boolean events) {
         double median = w.medianSeconds();
         SimulatorSettings sim = SimulatorSettings.defaults().withTiming(0, 0.6 * median, 1.6 * median);
         Map<String, String> env = Map.of("SLOTS_PER_MODEL", "5", "TENANT_SUBMITS_PER_MINUTE", Integer.toString(Math.max(120, count)),
                 // As in AWS: the poll plan for the model's median and the table's spread, not the simulator's range.
-                "EXPECTED_GENERATION_SECONDS", Double.toString(median), "GENERATION_TIME_SIGMA", "0.4");
+                "EXPECTED_GENERATION_SECONDS", Double.toString(median), "GENERATION_TIME_SIGMA", "0.4",
+                "COMPLETION_EVENTS", Boolean.toString(events));
         LocalOptions base = LocalOptions.forTests(sim, env);
         // No timed sweep during the run: one is measured on its own at the end.
         LocalOptions options = new LocalOptions(base.port(), base.simulatorPort(), null, base.apiKeys(), null, null, sim,
@@ -212,7 +217,8 @@ public final class CapacityBenchmark {
             var upstream = gateway.simulator().stats();
             return new Run(w, count, work, status, sweep, median(submitMs), median(statusMs),
                     cost, billed, runSum / Math.max(1, gateway.simulator().tasks().size()), failures,
-                    upstream.get("create_calls").asInt(), upstream.get("query_calls").asInt());
+                    upstream.get("create_calls").asInt(), upstream.get("query_calls").asInt(), upstream.get("list_calls").asInt(),
+                    upstream.get("events_sent").asInt());
         } catch (Exception e) {
             throw new IllegalStateException(w.model() + ": " + e, e);
         }
@@ -265,9 +271,14 @@ public final class CapacityBenchmark {
                 String.format("%d/%d/%d", r.sweep().messagesSent.sum() + 1, r.sweep().messagesReceived.sum(), r.sweep().messagesDeleted.sum()));
         System.out.printf("  S3 requests                      %10.2f %10.2f %10d%n", t.requestsOf("S3") / (double) n,
                 r.status().requestsOf("S3") / (double) n, r.sweep().requestsOf("S3"));
-        System.out.printf("  Lambda: submit / status          %10.2f %10.2f %10s%n", 1.0, 1.0, "-");
+        // A completion event is one more request through the HTTP API to the submit function.
+        System.out.printf("  Lambda: submit / status          %10.2f %10.2f %10s%n", 1.0 + r.events() / (double) n, 1.0, "-");
         System.out.printf("  Lambda: poller invocations       %10.2f %10s %10d%n", t.batches.sum() / (double) n, "-", r.sweep().batches.sum());
-        System.out.printf("  upstream calls: creates, queries %10.2f %10.2f%n", r.creates() / (double) n, r.queries() / (double) n);
+        System.out.printf("  upstream calls: creates, queries %10.2f %10.2f   (and the account's listings, %d in all: %.2f per task)%n",
+                r.creates() / (double) n, r.queries() / (double) n, r.listings(), r.listings() / (double) n);
+        if (r.events() > 0) {
+            System.out.printf("  completion events pushed         %10.2f%n", r.events() / (double) n);
+        }
         System.out.printf("  median ms: poller invocation %.0f (max %d), submit %.0f, status %.0f (local wall time)%n", r.pollerMs(),
                 t.pollerMillis.stream().mapToLong(Long::longValue).max().orElse(0), r.submitMs(), r.statusMs());
         System.out.printf("  item writes per task by kind:    %s%n", perTask(t.itemWrites, n));
@@ -331,11 +342,13 @@ public final class CapacityBenchmark {
             double dynamo = ((t.writeUnits() + s.writeUnits()) * DYNAMO_PER_MILLION_WRITE_UNITS
                     + (t.readUnits() + s.readUnits()) * DYNAMO_PER_MILLION_READ_UNITS) / 1e6 / n * 1000;
             double sqs = (sqsRequests(t) + sqsRequests(s)) * SQS_PER_MILLION_REQUESTS / 1e6 / n * 1000;
-            double invocations = 2 * n + t.batches.sum();
-            // Billed duration from the median local invocations (an upper bound: a loaded 2-core machine, two stacks).
-            double gbSeconds = (r.pollerMs() * t.batches.sum() + (r.submitMs() + r.statusMs()) * n) / 1000.0 * LAMBDA_MEMORY_GB;
+            double invocations = 2 * n + t.batches.sum() + r.events();
+            // Billed duration from the median local invocations (an upper bound: a loaded 2-core machine, two stacks); an
+            // event's invocation at the submit's median, which it is well under (a token check and one SQS send).
+            double gbSeconds = (r.pollerMs() * t.batches.sum() + (r.submitMs() + r.statusMs()) * n + r.submitMs() * r.events())
+                    / 1000.0 * LAMBDA_MEMORY_GB;
             double lambda = (invocations * LAMBDA_PER_MILLION_REQUESTS / 1e6 + gbSeconds * LAMBDA_ARM_PER_GB_SECOND) / n * 1000;
-            double api = 2 * HTTP_API_PER_MILLION_REQUESTS / 1e6 * 1000;
+            double api = (2 + r.events() / n) * HTTP_API_PER_MILLION_REQUESTS / 1e6 * 1000;
             double s3 = (s3Writes(t) + s3Writes(s)) * S3_PER_THOUSAND_WRITES / 1000 / n * 1000
                     + (s3Reads(t) + s3Reads(s)) * S3_PER_THOUSAND_READS / 1000 / n * 1000;
             double aws = dynamo + sqs + lambda + api + s3;
