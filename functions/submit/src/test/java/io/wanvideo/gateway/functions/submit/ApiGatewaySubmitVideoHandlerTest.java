@@ -117,18 +117,7 @@ class ApiGatewaySubmitVideoHandlerTest {
     }
 
     private static APIGatewayV2HTTPEvent with(String header, String value, String body) {
-        APIGatewayV2HTTPEvent event = event("submit-r2v.json");
-        Map<String, String> headers = new HashMap<>(event.getHeaders());
-        if (value == null) {
-            headers.remove(header);
-        } else {
-            headers.put(header, value);
-        }
-        event.setHeaders(headers);
-        if (body != null) {
-            event.setBody(body);
-        }
-        return event;
+        return HttpEvents.with(event("submit-r2v.json"), header, value, body);
     }
 
     @Test

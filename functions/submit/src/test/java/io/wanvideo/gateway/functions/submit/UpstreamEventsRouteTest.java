@@ -14,7 +14,6 @@ import io.wanvideo.gateway.queue.TaskMessage;
 import io.wanvideo.gateway.testing.LocalAws;
 import io.wanvideo.gateway.testing.Repository;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -68,18 +67,7 @@ class UpstreamEventsRouteTest {
     }
 
     private static APIGatewayV2HTTPEvent with(String header, String value, String body) {
-        APIGatewayV2HTTPEvent event = sample();
-        Map<String, String> headers = new HashMap<>(event.getHeaders());
-        if (value == null) {
-            headers.remove(header);
-        } else {
-            headers.put(header, value);
-        }
-        event.setHeaders(headers);
-        if (body != null) {
-            event.setBody(body);
-        }
-        return event;
+        return HttpEvents.with(sample(), header, value, body);
     }
 
     private static APIGatewayV2HTTPEvent forAccount(String account) {
