@@ -59,10 +59,6 @@ public final class SlotScheduler {
     private final Clock clock;
     private final ImmediateCreates creates;
 
-    public SlotScheduler(TaskStore store, TaskQueue queue, Upstreams upstreams, AccountStates accounts, Clock clock) {
-        this(store, queue, upstreams, accounts, clock, new ImmediateCreates(clock));
-    }
-
     /** @param creates where each task that takes a slot goes next: created at once, within a poll-queue handling */
     SlotScheduler(TaskStore store, TaskQueue queue, Upstreams upstreams, AccountStates accounts, Clock clock,
             ImmediateCreates creates) {
