@@ -31,7 +31,7 @@ public final class AccountHealth {
             PollerSettings settings, Clock clock) {
         this.states = states;
         this.upstreams = upstreams;
-        this.gates = new CallGates(rates, clock);
+        this.gates = new CallGates(rates);
         this.settings = settings;
         this.clock = clock;
     }

@@ -2,7 +2,6 @@ package io.wanvideo.gateway.service;
 
 import io.wanvideo.gateway.store.RateGate;
 import io.wanvideo.gateway.upstream.CallGate;
-import java.time.Clock;
 
 /** Waits for the upstream's rate limits: short waits are slept through, long ones handed back to the queue. */
 final class CallGates {
@@ -10,30 +9,30 @@ final class CallGates {
     private static final long MAX_INLINE_WAIT_MS = 1000;
 
     private final RateGate rates;
-    private final Clock clock;
 
-    CallGates(RateGate rates, Clock clock) {
+    CallGates(RateGate rates) {
         this.rates = rates;
-        this.clock = clock;
     }
 
-    /** @return 0 once the gate is taken, otherwise how many milliseconds to come back after */
+    /**
+     * Takes the gate's earliest slot within the inline wait and sleeps until it starts; callers arriving together get
+     * one slot each, in turn.
+     *
+     * @return 0 once the gate is taken (and its slot has started), otherwise how many milliseconds to come back after
+     */
     long acquire(CallGate gate) {
-        long deadline = clock.millis() + MAX_INLINE_WAIT_MS;
-        while (true) {
-            long wait = rates.tryAcquire(gate.name(), gate.intervalMs());
-            if (wait == 0) {
-                return 0;
-            }
-            if (clock.millis() + wait > deadline) {
-                return wait;
-            }
+        RateGate.Slot slot = rates.reserve(gate.name(), gate.intervalMs(), MAX_INLINE_WAIT_MS);
+        if (!slot.taken()) {
+            return slot.waitMs();
+        }
+        if (slot.waitMs() > 0) {
             try {
-                Thread.sleep(wait);
+                Thread.sleep(slot.waitMs());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while waiting for a rate slot", e);
             }
         }
+        return 0;
     }
 }

@@ -92,7 +92,7 @@ public final class CompletionWatcher {
         this.store = store;
         this.queue = queue;
         this.upstreams = upstreams;
-        this.gates = new CallGates(rates, clock);
+        this.gates = new CallGates(rates);
         this.polls = polls;
         this.health = health;
         this.times = times;

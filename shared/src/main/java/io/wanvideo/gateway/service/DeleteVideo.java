@@ -9,7 +9,6 @@ import io.wanvideo.gateway.store.TaskStore;
 import io.wanvideo.gateway.upstream.UpstreamException;
 import io.wanvideo.gateway.upstream.Upstreams;
 import io.wanvideo.gateway.upstream.VideoUpstream;
-import java.time.Clock;
 import java.util.function.Supplier;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -34,12 +33,12 @@ public final class DeleteVideo {
 
     /** @param upstreams built on the first cancel that needs one: most deletes never call upstream */
     public DeleteVideo(TaskStore store, TaskQueue queue, LookupVideo lookup, Supplier<Upstreams> upstreams, RateGate rates,
-            TaskObjects objects, Clock clock) {
+            TaskObjects objects) {
         this.store = store;
         this.queue = queue;
         this.lookup = lookup;
         this.upstreams = upstreams;
-        this.gates = new CallGates(rates, clock);
+        this.gates = new CallGates(rates);
         this.objects = objects;
     }
 

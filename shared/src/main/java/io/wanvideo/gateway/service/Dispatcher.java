@@ -61,7 +61,7 @@ public final class Dispatcher {
         this.store = store;
         this.queue = queue;
         this.upstreams = upstreams;
-        this.gates = new CallGates(rates, clock);
+        this.gates = new CallGates(rates);
         this.finisher = finisher;
         this.health = health;
         this.inputs = inputs;

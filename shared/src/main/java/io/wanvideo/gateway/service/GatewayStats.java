@@ -15,7 +15,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Set;
 
 /**
  * GET /v1/stats, read from counters the gateway keeps anyway, never from the tasks themselves: the tenant's backlog
@@ -86,11 +86,10 @@ public final class GatewayStats {
 
     private StatsObject.PoolStats poolStats(String pool, List<Long> minutes, Map<Long, List<EndCounts>> ends, long now) {
         Map<String, Integer> slots = accounts.accountSlots(pool);
-        SlotCounts used = slots.isEmpty() ? new SlotCounts(Map.of()) : store.slotsInUse(pool, slots.keySet());
-        Map<String, AccountStates.AccountStatus> states = slots.isEmpty() ? Map.of() : accounts.read(slots.keySet());
+        SlotCounts used = slots.isEmpty() ? new SlotCounts(Map.of(), Set.of()) : store.slotsInUse(pool, slots.keySet());
         List<StatsObject.AccountStats> accountStats = new ArrayList<>();
         slots.forEach((account, n) -> accountStats.add(new StatsObject.AccountStats(account, n, used.of(account),
-                Optional.ofNullable(states.get(account)).map(AccountStates.AccountStatus::paused).orElse(false))));
+                used.paused(account))));
 
         List<String> tenants = store.fairQueue(pool, MAX_TENANTS);
         List<FairShare> shares = tenants.isEmpty() ? List.of() : store.fairShares(pool, tenants);

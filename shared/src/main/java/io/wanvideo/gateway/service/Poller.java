@@ -49,7 +49,7 @@ public final class Poller {
     /** @param watching how accounts' finished tasks are noticed by listing (README, "Completion watcher") */
     public Poller(Parts p, CompletionWatcher.Setup watching) {
         ImmediateCreates creates = new ImmediateCreates(p.clock());
-        this.scheduler = new SlotScheduler(p.store(), p.queue(), p.upstreams(), p.accounts(), p.clock(), creates);
+        this.scheduler = new SlotScheduler(p.store(), p.queue(), p.upstreams(), p.clock(), creates);
         this.finisher = new TaskFinisher(p.store(), p.queue(), scheduler, p.prices(), p.afterCompletion().copiesResults(),
                 p.objects(), p.settings(), p.clock());
         this.health = new AccountHealth(p.accounts(), p.upstreams(), p.rates(), p.settings(), p.clock());

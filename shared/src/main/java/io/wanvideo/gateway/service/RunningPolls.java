@@ -44,7 +44,7 @@ public final class RunningPolls {
         this.store = store;
         this.queue = queue;
         this.upstreams = upstreams;
-        this.gates = new CallGates(rates, clock);
+        this.gates = new CallGates(rates);
         this.finisher = finisher;
         this.health = health;
         this.times = times;

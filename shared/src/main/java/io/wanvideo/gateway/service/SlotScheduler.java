@@ -6,7 +6,6 @@ import io.wanvideo.gateway.model.TaskState;
 import io.wanvideo.gateway.model.VideoTask;
 import io.wanvideo.gateway.queue.TaskMessage;
 import io.wanvideo.gateway.queue.TaskQueue;
-import io.wanvideo.gateway.store.AccountStates;
 import io.wanvideo.gateway.store.BacklogEntry;
 import io.wanvideo.gateway.store.FairShare;
 import io.wanvideo.gateway.store.NoFreeSlotException;
@@ -21,8 +20,6 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -55,17 +52,14 @@ public final class SlotScheduler {
     private final TaskStore store;
     private final TaskQueue queue;
     private final Upstreams upstreams;
-    private final AccountStates accounts;
     private final Clock clock;
     private final ImmediateCreates creates;
 
     /** @param creates where each task that takes a slot goes next: created at once, within a poll-queue handling */
-    SlotScheduler(TaskStore store, TaskQueue queue, Upstreams upstreams, AccountStates accounts, Clock clock,
-            ImmediateCreates creates) {
+    SlotScheduler(TaskStore store, TaskQueue queue, Upstreams upstreams, Clock clock, ImmediateCreates creates) {
         this.store = store;
         this.queue = queue;
         this.upstreams = upstreams;
-        this.accounts = accounts;
         this.clock = clock;
         this.creates = creates;
     }
@@ -81,8 +75,8 @@ public final class SlotScheduler {
     public List<VideoTask> fill(String pool, VideoTask arrived) {
         List<VideoTask> started = new ArrayList<>();
         while (true) {
-            List<VideoUpstream> free = accountsWithFreeSlots(pool);
-            VideoTask one = free.isEmpty() ? null : startOne(pool, free, arrived);
+            FreeSlots free = freeSlots(pool);
+            VideoTask one = free.accounts().isEmpty() ? null : startOne(pool, free, arrived);
             if (one == null) {
                 return started;
             }
@@ -90,17 +84,49 @@ public final class SlotScheduler {
         }
     }
 
-    /** Accounts not paused that have a free slot in the pool, the emptiest first (it spreads calls over keys). */
-    List<VideoUpstream> accountsWithFreeSlots(String pool) {
+    /**
+     * @param accounts accounts not paused that have a free slot in the pool, the emptiest first (it spreads calls over
+     *                 keys)
+     * @param count    the free slots over those accounts
+     */
+    private record FreeSlots(List<VideoUpstream> accounts, int count) {}
+
+    private FreeSlots freeSlots(String pool) {
         List<VideoUpstream> all = upstreams.all();
-        List<String> names = all.stream().map(VideoUpstream::account).toList();
-        Map<String, AccountStates.AccountStatus> states = accounts.read(names);
-        SlotCounts used = store.slotsInUse(pool, names);
-        return all.stream()
-                .filter(a -> !Optional.ofNullable(states.get(a.account())).map(AccountStates.AccountStatus::paused).orElse(false))
+        SlotCounts used = store.slotsInUse(pool, all.stream().map(VideoUpstream::account).toList());
+        List<VideoUpstream> free = all.stream()
+                .filter(a -> !used.paused(a.account()))
                 .filter(a -> used.of(a.account()) < a.limits().slotsPerPool())
                 .sorted(Comparator.comparingInt((VideoUpstream a) -> used.of(a.account()) - a.limits().slotsPerPool()))
                 .toList();
+        return new FreeSlots(free, free.stream().mapToInt(a -> a.limits().slotsPerPool() - used.of(a.account())).sum());
+    }
+
+    /**
+     * A burst's arrivals each fill at once, and each fill would go for the same oldest task: all but one claim it in
+     * vain (a read and a refused transaction each), then all but one go for the next, so the k-th slot is taken only
+     * after k-1 refusals and the first wave starts one at a time. Where the arrived task is among as many of its
+     * tenant's oldest waiting tasks as there are free slots, and no other tenant waits, all of those take a slot in
+     * this wave whatever the order, so the arrival's fill claims its own task first; any other order would break first
+     * come first served, and stays.
+     */
+    private static List<BacklogEntry> ownFirst(List<BacklogEntry> entries, VideoTask arrived, int freeSlots) {
+        for (int i = 0; i < entries.size() && i < freeSlots; i++) {
+            if (entries.get(i).taskId().equals(arrived.id())) {
+                if (i == 0) {
+                    return entries;
+                }
+                List<BacklogEntry> order = new ArrayList<>(entries.size());
+                order.add(entries.get(i));
+                for (int j = 0; j < entries.size(); j++) {
+                    if (j != i) {
+                        order.add(entries.get(j));
+                    }
+                }
+                return order;
+            }
+        }
+        return entries;
     }
 
     private static BacklogEntry arrivedEntry(VideoTask arrived) {
@@ -108,8 +134,9 @@ public final class SlotScheduler {
     }
 
     /** @return the task that took a slot, or null if none did */
-    private VideoTask startOne(String pool, List<VideoUpstream> free, VideoTask arrived) {
-        Set<String> tenants = new LinkedHashSet<>(store.fairQueue(pool, TENANT_LOOKAHEAD));
+    private VideoTask startOne(String pool, FreeSlots free, VideoTask arrived) {
+        List<String> listed = store.fairQueue(pool, TENANT_LOOKAHEAD);
+        Set<String> tenants = new LinkedHashSet<>(listed);
         boolean arrivedWaits = arrived != null && arrived.state() == TaskState.QUEUED && arrived.pool().equals(pool);
         if (arrivedWaits) {
             tenants.add(arrived.tenant());
@@ -120,6 +147,8 @@ public final class SlotScheduler {
         List<FairShare> shares = new ArrayList<>(store.fairShares(pool, tenants));
         shares.removeIf(s -> s.waiting() <= 0);
         shares.sort(Comparator.comparingLong(FairShare::fairKey).thenComparing(FairShare::tenant));
+        // Every tenant waiting is known: the fair queue listed fewer than it was asked for.
+        boolean soleTenant = shares.size() == 1 && listed.size() < TENANT_LOOKAHEAD;
         for (FairShare share : shares) {
             boolean arrivedHere = arrivedWaits && arrived.tenant().equals(share.tenant());
             Set<String> read = new HashSet<>();
@@ -133,16 +162,21 @@ public final class SlotScheduler {
                     entries.add(arrivedEntry(arrived));
                     entries.sort(BY_SUBMISSION);
                 }
-                for (int i = 0; i < entries.size(); i++) {
-                    if (!read.add(entries.get(i).taskId())) {
+                List<BacklogEntry> order = arrivedHere && soleTenant ? ownFirst(entries, arrived, free.count()) : entries;
+                for (int i = 0; i < order.size(); i++) {
+                    BacklogEntry entry = order.get(i);
+                    if (!read.add(entry.taskId())) {
                         continue;
                     }
-                    VideoTask task = store.find(entries.get(i).taskId()).orElse(null);
+                    VideoTask task = store.find(entry.taskId()).orElse(null);
                     if (task == null || task.state() != TaskState.QUEUED) {
                         continue;
                     }
-                    Long nextHead = i + 1 < entries.size() ? entries.get(i + 1).createdMs() : null;
-                    VideoUpstream account = free.get(0);
+                    // The tenant's oldest task still waiting once this one has its slot: past an own task taken first
+                    // (order[0]), the window's head; otherwise the next in order (an own task passed over has moved on).
+                    Long nextHead = order != entries && i == 0 ? Long.valueOf(entries.get(0).createdMs())
+                            : i + 1 < order.size() ? Long.valueOf(order.get(i + 1).createdMs()) : null;
+                    VideoUpstream account = free.accounts().get(0);
                     long now = clock.millis();
                     VideoTask dispatching = task.next().state(TaskState.DISPATCHING).account(account.account())
                             .dispatchedMs(now).dueMs(now).attempts(0).build();
@@ -150,8 +184,8 @@ public final class SlotScheduler {
                         store.claim(task, dispatching, account.limits().slotsPerPool(), nextHead);
                     } catch (NoFreeSlotException noSlot) {
                         // Another poller took the account's last slot first: look at the accounts again.
-                        List<VideoUpstream> again = accountsWithFreeSlots(pool);
-                        return again.isEmpty() ? null : startOne(pool, again, arrived);
+                        FreeSlots again = freeSlots(pool);
+                        return again.accounts().isEmpty() ? null : startOne(pool, again, arrived);
                     } catch (StaleTaskException moved) {
                         continue;
                     }

@@ -110,8 +110,11 @@ public final class Sweeper {
             upstreams.all().forEach(a -> slots.put(a.account(), a.limits().slotsPerPool()));
             accounts.recordCapacity(pool, slots);
             Backlog backlog = backlogs.get(pool);
-            backlog.started = finisher.scheduler().fill(pool, null).size();
-            started += backlog.started;
+            if (backlog.shares.stream().anyMatch(share -> share.waiting() > 0)) {
+                // Nobody was waiting when the backlog was read: a task queued since has its own arrival to start it.
+                backlog.started = finisher.scheduler().fill(pool, null).size();
+                started += backlog.started;
+            }
         }
         recordGauges(backlogs);
         Report report = new Report(started, requeued, timedOut, expired, effects, resumed);
@@ -152,11 +155,13 @@ public final class Sweeper {
     private void recordGauges(Map<String, Backlog> backlogs) {
         long now = clock.millis();
         List<String> names = upstreams.all().stream().map(VideoUpstream::account).toList();
+        java.util.Set<String> paused = new java.util.HashSet<>();
         backlogs.forEach((pool, backlog) -> {
             var used = store.slotsInUse(pool, names);
             for (String account : names) {
                 Metrics.value(Metric.SLOTS_IN_USE, used.of(account), account, pool);
             }
+            paused.addAll(used.paused());
             long waiting = 0;
             Long oldest = null;
             for (FairShare share : backlog.shares) {
@@ -169,7 +174,7 @@ public final class Sweeper {
             Metrics.value(Metric.BACKLOG_DEPTH, waiting, pool);
             Metrics.value(Metric.OLDEST_BACKLOG_AGE, oldest == null || waiting == 0 ? 0 : Math.max(0, now - oldest) / 1000.0, pool);
         });
-        Metrics.value(Metric.ACCOUNTS_PAUSED, accounts.read(names).values().stream().filter(AccountStates.AccountStatus::paused).count());
+        Metrics.value(Metric.ACCOUNTS_PAUSED, paused.size());
     }
 
     /** Ends a slot holder that has outlived its state's deadline. */

@@ -6,9 +6,18 @@ package io.wanvideo.gateway.store;
  */
 public interface RateGate {
     /**
-     * Takes the next call slot of {@code key} if it is free now.
+     * Takes the earliest free call slot of {@code key}, if it starts within {@code maxWaitMs}: the caller then calls
+     * once {@link Slot#waitMs()} has passed, and no other caller gets that slot. Callers that arrive together are so
+     * given one slot each, an interval apart, instead of racing for the next one again after every interval.
      *
-     * @return 0 if the caller may call now; otherwise milliseconds until the next slot frees
+     * @param maxWaitMs the furthest ahead a slot is taken; 0 takes only a slot free now
      */
-    long tryAcquire(String key, long intervalMs);
+    Slot reserve(String key, long intervalMs, long maxWaitMs);
+
+    /**
+     * @param taken  whether the slot is the caller's
+     * @param waitMs how long until the slot starts: the caller's to wait before calling if taken; otherwise when the
+     *               earliest slot frees (past the furthest the caller would wait)
+     */
+    record Slot(boolean taken, long waitMs) {}
 }

@@ -76,7 +76,10 @@ public interface TaskStore {
                 .map(RunningTask::of).sorted(java.util.Comparator.comparingLong(RunningTask::submittedMs)).toList();
     }
 
-    /** Strongly consistent counts of the slots taken in a pool, per account asked about. */
+    /**
+     * Strongly consistent counts of the slots taken in a pool, per account asked about, and which of those accounts
+     * are paused ({@link AccountStates}), in one read.
+     */
     SlotCounts slotsInUse(String pool, Collection<String> accounts);
 
     /** The task a tenant's idempotency key was first used for, unless that claim has expired. */

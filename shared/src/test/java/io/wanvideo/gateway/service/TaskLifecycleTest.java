@@ -476,6 +476,52 @@ class TaskLifecycleTest {
     }
 
     /**
+     * A burst's arrivals fill at once: were each to go for the tenant's oldest task, all but one would claim it in vain.
+     * Where every task up to the arrival takes a slot in this wave anyway, the arrival's fill takes its own first.
+     */
+    @Test
+    void anArrivalThatGetsASlotInThisWaveAnywayTakesItsOwnTaskFirst() throws Exception {
+        gateway = new GatewayHarness(FAST, GatewayHarness.quickSettings(), 5);
+        List<String> ids = submitInOrder(3);
+
+        List<VideoTask> started = gateway.poller.scheduler().fill("wan2.7-r2v", gateway.task(ids.get(2)));
+
+        assertThat(started).extracting(VideoTask::id).containsExactly(ids.get(2), ids.get(0), ids.get(1));
+        gateway.pumpUntil(() -> ids.stream().allMatch(this::terminal), Duration.ofSeconds(60));
+        assertThat(ids).allMatch(id -> gateway.task(id).state() == TaskState.COMPLETED);
+    }
+
+    /** Fewer free slots than tasks up to the arrival: the older tasks come first, as ever. */
+    @Test
+    void anArrivalBehindMoreTasksThanFreeSlotsWaitsItsTurn() throws Exception {
+        gateway = new GatewayHarness(FAST, GatewayHarness.quickSettings(), 2);
+        List<String> ids = submitInOrder(3);
+
+        List<VideoTask> started = gateway.poller.scheduler().fill("wan2.7-r2v", gateway.task(ids.get(2)));
+
+        assertThat(started).extracting(VideoTask::id).containsExactly(ids.get(0), ids.get(1));
+        assertThat(gateway.task(ids.get(2)).state()).isEqualTo(TaskState.QUEUED);
+        gateway.pumpUntil(() -> ids.stream().allMatch(this::terminal), Duration.ofSeconds(60));
+    }
+
+    /**
+     * Another tenant waiting: the slots go by fair share, which may hand some of them to the other tenant, so within
+     * a tenant the oldest task still comes first.
+     */
+    @Test
+    void withAnotherTenantWaitingAnArrivalKeepsItsTenantsOrder() throws Exception {
+        gateway = new GatewayHarness(FAST, GatewayHarness.quickSettings(), 5);
+        List<String> ids = submitInOrder(2);
+        String other = gateway.submit("tenant-b", r2v("another tenant's"));
+
+        List<VideoTask> started = gateway.poller.scheduler().fill("wan2.7-r2v", gateway.task(ids.get(1)));
+
+        assertThat(started).extracting(VideoTask::id).containsExactlyInAnyOrder(ids.get(0), ids.get(1), other);
+        assertThat(started.stream().map(VideoTask::id).filter(ids::contains).toList()).containsExactly(ids.get(0), ids.get(1));
+        gateway.pumpUntil(() -> ids.stream().allMatch(this::terminal) && terminal(other), Duration.ofSeconds(60));
+    }
+
+    /**
      * The sweep re-enqueues a SUBMITTING task whose message is overdue (a version step) just as its create's answer is
      * being recorded: the answer still belongs to the task, so it is recorded on the new version, not dropped.
      */

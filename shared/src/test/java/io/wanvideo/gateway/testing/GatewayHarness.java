@@ -185,7 +185,7 @@ public final class GatewayHarness implements AutoCloseable {
                 clock);
         lookup = new LookupVideo(store, views);
         delete = new DeleteVideo(store, queue, lookup, () -> upstreams, new DynamoRateGate(aws.dynamo(), table, clock),
-                media != null ? media : TaskObjects.NONE, clock);
+                media != null ? media : TaskObjects.NONE);
     }
 
     public GatewayHarness(SimulatorSettings simulator, PollerSettings settings, int slots,

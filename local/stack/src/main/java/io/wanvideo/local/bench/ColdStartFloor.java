@@ -110,21 +110,21 @@ final class ColdStartFloor {
 
     /**
      * The sample batch's two messages side by side, as the poller's workers handle them. An advance of a queued task:
-     * the task, the fair queue and its tenant's share, the accounts and their slot counts, the tenant's backlog head,
-     * the task again, the slot claimed in one transaction, the share's head moved on, the message to dispatch it, and
-     * then, the slot taken on arrival, the create and what follows it (see below). A sweep: per pool the slot holders and the
-     * backlog (fair queue, shares), the effects due, the paused accounts; per pool the capacity record and a fill
-     * (accounts, slots, fair queue, shares); the gauges (slots per pool, the accounts) and the watcher's running index.
+     * the task, the accounts' slot counts and pause flags (one read), the fair queue and its tenant's share, the
+     * tenant's backlog head, the task again, the slot claimed in one transaction, the share's head moved on, the
+     * message to dispatch it, and then, the slot taken on arrival, the create and what follows it (see below). A sweep:
+     * per pool the slot holders and the backlog (fair queue, shares: one tenant waits, in one pool), the effects due,
+     * the paused accounts; per pool the capacity record; a fill of the pool where someone waits (slot counts and pause
+     * flags, fair queue, shares); the gauges (slot counts per pool) and the watcher's running index.
      */
     private static void poller() {
         ExecutorService workers = Executors.newFixedThreadPool(2);
         List<Future<?>> done = new ArrayList<>();
         done.add(workers.submit(() -> {
             getItem("task#" + ColdStartBenchmark.TASK_ID);
+            batchGet("slots#", "account#");
             query("fair-queue", "fair_pool");
             batchGet("fair#");
-            batchGet("account#");
-            batchGet("slots#");
             query("backlog", "backlog_pool");
             getItem("task#" + ColdStartBenchmark.TASK_ID);
             dynamo.transactWriteItems(t -> t.transactItems(
@@ -147,8 +147,7 @@ final class ColdStartFloor {
             getItem("watch#floor");
             update("watch#floor");
             sqs.sendMessage(s -> s.queueUrl(queue).delaySeconds(30).messageBody("{\"kind\":\"watch\",\"account\":\"floor\"}"));
-            batchGet("account#");
-            batchGet("slots#");
+            batchGet("slots#", "account#");
             query("fair-queue", "fair_pool");
             batchGet("fair#");
         }));
@@ -162,14 +161,13 @@ final class ColdStartFloor {
             batchGet("account#");
             for (int pool = 0; pool < 2; pool++) {
                 update("capacity#floor");
-                batchGet("account#");
-                batchGet("slots#");
-                query("fair-queue", "fair_pool");
             }
+            batchGet("slots#", "account#");
+            query("fair-queue", "fair_pool");
             batchGet("fair#");
-            batchGet("slots#");
-            batchGet("slots#");
-            batchGet("account#");
+            for (int pool = 0; pool < 2; pool++) {
+                batchGet("slots#", "account#");
+            }
             query("running", "running_account");
         }));
         try {
@@ -234,10 +232,10 @@ final class ColdStartFloor {
                 .expressionAttributeValues(Map.of(":h", AttributeValue.fromS("wan2.7-r2v"))).limit(5));
     }
 
-    /** One item of this kind, read as the gateway reads its counters: consistently, in a batch. */
-    private static void batchGet(String kind) {
-        dynamo.batchGetItem(b -> b.requestItems(Map.of(table, KeysAndAttributes.builder()
-                .keys(List.of(key(kind + "floor"))).consistentRead(true).build())));
+    /** One item of each kind, read as the gateway reads its counters: consistently, in one batch. */
+    private static void batchGet(String... kinds) {
+        List<Map<String, AttributeValue>> keys = java.util.Arrays.stream(kinds).map(kind -> key(kind + "floor")).toList();
+        dynamo.batchGetItem(b -> b.requestItems(Map.of(table, KeysAndAttributes.builder().keys(keys).consistentRead(true).build())));
     }
 
     private static void update(String pk) {

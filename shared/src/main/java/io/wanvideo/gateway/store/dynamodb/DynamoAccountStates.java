@@ -22,15 +22,25 @@ public final class DynamoAccountStates implements AccountStates {
         this.transactions = new Transactions(dynamo);
     }
 
+    /** The item of an account's state; the task store reads it beside the slot counters (SlotCounts). */
+    static String key(String account) {
+        return PREFIX + account;
+    }
+
+    /** Whether an account's item (null: never paused) says it is paused. */
+    static boolean paused(Map<String, AttributeValue> item) {
+        return item != null && item.containsKey("paused") && item.get("paused").bool();
+    }
+
     @Override
     public Map<String, AccountStatus> read(Collection<String> accounts) {
         Map<String, Map<String, AttributeValue>> items = transactions.getAll(table,
-                accounts.stream().map(a -> PREFIX + a).toList());
+                accounts.stream().map(DynamoAccountStates::key).toList());
         Map<String, AccountStatus> states = new LinkedHashMap<>();
         for (String account : accounts) {
-            Map<String, AttributeValue> item = items.get(PREFIX + account);
+            Map<String, AttributeValue> item = items.get(key(account));
             if (item != null) {
-                states.put(account, new AccountStatus(account, item.containsKey("paused") && item.get("paused").bool(),
+                states.put(account, new AccountStatus(account, paused(item),
                         TaskItems.str(item, "reason"), TaskItems.optNum(item, "paused_since_ms"),
                         TaskItems.optNum(item, "probe_after_ms")));
             }
@@ -40,7 +50,7 @@ public final class DynamoAccountStates implements AccountStates {
 
     @Override
     public void pause(String account, String reason, long nowMs, long probeAfterMs) {
-        dynamo.updateItem(u -> u.tableName(table).key(Map.of(TaskTable.PK, AttributeValue.fromS(PREFIX + account)))
+        dynamo.updateItem(u -> u.tableName(table).key(Map.of(TaskTable.PK, AttributeValue.fromS(key(account))))
                 .updateExpression("SET #paused = :true, #reason = :reason, #since = if_not_exists(#since, :now), "
                         + "#probe = :probe")
                 .expressionAttributeNames(Map.of("#paused", "paused", "#reason", "reason", "#since", "paused_since_ms",
@@ -96,7 +106,7 @@ public final class DynamoAccountStates implements AccountStates {
 
     @Override
     public void resume(String account) {
-        dynamo.updateItem(u -> u.tableName(table).key(Map.of(TaskTable.PK, AttributeValue.fromS(PREFIX + account)))
+        dynamo.updateItem(u -> u.tableName(table).key(Map.of(TaskTable.PK, AttributeValue.fromS(key(account))))
                 .updateExpression("SET #paused = :false REMOVE #since, #probe, #reason")
                 .expressionAttributeNames(Map.of("#paused", "paused", "#since", "paused_since_ms", "#probe", "probe_after_ms",
                         "#reason", "reason"))

@@ -20,10 +20,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
@@ -465,13 +467,23 @@ public final class DynamoTaskStore implements TaskStore {
 
     @Override
     public SlotCounts slotsInUse(String pool, Collection<String> accounts) {
-        Map<String, Map<String, AttributeValue>> items = transactions.getAll(table,
-                accounts.stream().map(a -> slotKey(a, pool)).toList());
+        // The slot counters and the accounts' pause flags (DynamoAccountStates' items, in this table) in one request:
+        // a fill reads both before every choice, on the path from a freed slot to the next task's create.
+        List<String> keys = new ArrayList<>();
+        for (String account : accounts) {
+            keys.add(slotKey(account, pool));
+            keys.add(DynamoAccountStates.key(account));
+        }
+        Map<String, Map<String, AttributeValue>> items = transactions.getAll(table, keys);
         Map<String, Integer> counts = new LinkedHashMap<>();
+        Set<String> paused = new HashSet<>();
         for (String account : accounts) {
             counts.put(account, (int) TaskItems.num(items.getOrDefault(slotKey(account, pool), Map.of()), USED));
+            if (DynamoAccountStates.paused(items.get(DynamoAccountStates.key(account)))) {
+                paused.add(account);
+            }
         }
-        return new SlotCounts(counts);
+        return new SlotCounts(counts, paused);
     }
 
     // ------------------------------------------------------------------ idempotency, effects, listing

@@ -150,6 +150,24 @@ class DynamoTaskStoreTest {
     }
 
     @Test
+    void theSlotCountsSayWhichAccountsArePausedAsTheAccountStatesDo() {
+        DynamoAccountStates accounts = new DynamoAccountStates(aws.dynamo(), table);
+        claim(queued(1), "main");
+        accounts.pause("second", "InvalidApiKey", 1_000, 2_000);
+        var counts = store.slotsInUse(R2V, List.of("main", "second", "never-seen"));
+        assertThat(counts.paused()).containsExactly("second");
+        assertThat(counts.of("main")).isEqualTo(1);
+        assertThat(counts.of("second")).isZero();
+        assertThat(counts.of("never-seen")).isZero();
+
+        accounts.resume("second");
+        accounts.pause("main", "InvalidApiKey", 3_000, 4_000);
+        counts = store.slotsInUse(R2V, List.of("main", "second"));
+        assertThat(counts.paused()).containsExactly("main");
+        assertThat(counts.of("main")).as("a paused account keeps the slots its tasks hold").isEqualTo(1);
+    }
+
+    @Test
     void aStaleReleaseGivesNothingBack() {
         VideoTask held = claim(queued(1));
         VideoTask done = held.next().state(TaskState.COMPLETED).completedMs(5L).videoUrl("u").build();

@@ -108,7 +108,7 @@ public final class ApiGatewaySubmitVideoHandler implements RequestHandler<APIGat
         // The accounts are known at init; their keys are read only by a delete that must cancel upstream.
         Upstreams upstreams = GatewaySettings.upstreams(env, new SecretReader(env), table.clock());
         this.delete = new DeleteVideo(table.tasks(), queue, new LookupVideo(table.tasks(), views), () -> upstreams,
-                table.rateGate(), media.<TaskObjects>map(m -> m).orElse(TaskObjects.NONE), table.clock());
+                table.rateGate(), media.<TaskObjects>map(m -> m).orElse(TaskObjects.NONE));
         this.maxBodyBytes = GatewaySettings.maxBodyBytes(env);
         this.events = CompletionEvents.receiving(upstreams, queue);
         this.eventsToken = GatewaySettings.upstreamEventsToken(env, new SecretReader(env), table.clock());
