@@ -75,8 +75,8 @@ public final class SlotScheduler {
     public List<VideoTask> fill(String pool, VideoTask arrived) {
         List<VideoTask> started = new ArrayList<>();
         while (true) {
-            FreeSlots free = freeSlots(pool);
-            VideoTask one = free.accounts().isEmpty() ? null : startOne(pool, free, arrived);
+            List<VideoUpstream> free = accountsWithFreeSlots(pool);
+            VideoTask one = free.isEmpty() ? null : startOne(pool, free, arrived);
             if (one == null) {
                 return started;
             }
@@ -84,49 +84,15 @@ public final class SlotScheduler {
         }
     }
 
-    /**
-     * @param accounts accounts not paused that have a free slot in the pool, the emptiest first (it spreads calls over
-     *                 keys)
-     * @param count    the free slots over those accounts
-     */
-    private record FreeSlots(List<VideoUpstream> accounts, int count) {}
-
-    private FreeSlots freeSlots(String pool) {
+    /** Accounts not paused that have a free slot in the pool, the emptiest first (it spreads calls over keys). */
+    private List<VideoUpstream> accountsWithFreeSlots(String pool) {
         List<VideoUpstream> all = upstreams.all();
         SlotCounts used = store.slotsInUse(pool, all.stream().map(VideoUpstream::account).toList());
-        List<VideoUpstream> free = all.stream()
+        return all.stream()
                 .filter(a -> !used.paused(a.account()))
                 .filter(a -> used.of(a.account()) < a.limits().slotsPerPool())
                 .sorted(Comparator.comparingInt((VideoUpstream a) -> used.of(a.account()) - a.limits().slotsPerPool()))
                 .toList();
-        return new FreeSlots(free, free.stream().mapToInt(a -> a.limits().slotsPerPool() - used.of(a.account())).sum());
-    }
-
-    /**
-     * A burst's arrivals each fill at once, and each fill would go for the same oldest task: all but one claim it in
-     * vain (a read and a refused transaction each), then all but one go for the next, so the k-th slot is taken only
-     * after k-1 refusals and the first wave starts one at a time. Where the arrived task is among as many of its
-     * tenant's oldest waiting tasks as there are free slots, and no other tenant waits, all of those take a slot in
-     * this wave whatever the order, so the arrival's fill claims its own task first; any other order would break first
-     * come first served, and stays.
-     */
-    private static List<BacklogEntry> ownFirst(List<BacklogEntry> entries, VideoTask arrived, int freeSlots) {
-        for (int i = 0; i < entries.size() && i < freeSlots; i++) {
-            if (entries.get(i).taskId().equals(arrived.id())) {
-                if (i == 0) {
-                    return entries;
-                }
-                List<BacklogEntry> order = new ArrayList<>(entries.size());
-                order.add(entries.get(i));
-                for (int j = 0; j < entries.size(); j++) {
-                    if (j != i) {
-                        order.add(entries.get(j));
-                    }
-                }
-                return order;
-            }
-        }
-        return entries;
     }
 
     private static BacklogEntry arrivedEntry(VideoTask arrived) {
@@ -134,9 +100,8 @@ public final class SlotScheduler {
     }
 
     /** @return the task that took a slot, or null if none did */
-    private VideoTask startOne(String pool, FreeSlots free, VideoTask arrived) {
-        List<String> listed = store.fairQueue(pool, TENANT_LOOKAHEAD);
-        Set<String> tenants = new LinkedHashSet<>(listed);
+    private VideoTask startOne(String pool, List<VideoUpstream> free, VideoTask arrived) {
+        Set<String> tenants = new LinkedHashSet<>(store.fairQueue(pool, TENANT_LOOKAHEAD));
         boolean arrivedWaits = arrived != null && arrived.state() == TaskState.QUEUED && arrived.pool().equals(pool);
         if (arrivedWaits) {
             tenants.add(arrived.tenant());
@@ -147,8 +112,6 @@ public final class SlotScheduler {
         List<FairShare> shares = new ArrayList<>(store.fairShares(pool, tenants));
         shares.removeIf(s -> s.waiting() <= 0);
         shares.sort(Comparator.comparingLong(FairShare::fairKey).thenComparing(FairShare::tenant));
-        // Every tenant waiting is known: the fair queue listed fewer than it was asked for.
-        boolean soleTenant = shares.size() == 1 && listed.size() < TENANT_LOOKAHEAD;
         for (FairShare share : shares) {
             boolean arrivedHere = arrivedWaits && arrived.tenant().equals(share.tenant());
             Set<String> read = new HashSet<>();
@@ -162,21 +125,16 @@ public final class SlotScheduler {
                     entries.add(arrivedEntry(arrived));
                     entries.sort(BY_SUBMISSION);
                 }
-                List<BacklogEntry> order = arrivedHere && soleTenant ? ownFirst(entries, arrived, free.count()) : entries;
-                for (int i = 0; i < order.size(); i++) {
-                    BacklogEntry entry = order.get(i);
-                    if (!read.add(entry.taskId())) {
+                for (int i = 0; i < entries.size(); i++) {
+                    if (!read.add(entries.get(i).taskId())) {
                         continue;
                     }
-                    VideoTask task = store.find(entry.taskId()).orElse(null);
+                    VideoTask task = store.find(entries.get(i).taskId()).orElse(null);
                     if (task == null || task.state() != TaskState.QUEUED) {
                         continue;
                     }
-                    // The tenant's oldest task still waiting once this one has its slot: past an own task taken first
-                    // (order[0]), the window's head; otherwise the next in order (an own task passed over has moved on).
-                    Long nextHead = order != entries && i == 0 ? Long.valueOf(entries.get(0).createdMs())
-                            : i + 1 < order.size() ? Long.valueOf(order.get(i + 1).createdMs()) : null;
-                    VideoUpstream account = free.accounts().get(0);
+                    Long nextHead = i + 1 < entries.size() ? entries.get(i + 1).createdMs() : null;
+                    VideoUpstream account = free.get(0);
                     long now = clock.millis();
                     VideoTask dispatching = task.next().state(TaskState.DISPATCHING).account(account.account())
                             .dispatchedMs(now).dueMs(now).attempts(0).build();
@@ -184,8 +142,8 @@ public final class SlotScheduler {
                         store.claim(task, dispatching, account.limits().slotsPerPool(), nextHead);
                     } catch (NoFreeSlotException noSlot) {
                         // Another poller took the account's last slot first: look at the accounts again.
-                        FreeSlots again = freeSlots(pool);
-                        return again.accounts().isEmpty() ? null : startOne(pool, again, arrived);
+                        List<VideoUpstream> again = accountsWithFreeSlots(pool);
+                        return again.isEmpty() ? null : startOne(pool, again, arrived);
                     } catch (StaleTaskException moved) {
                         continue;
                     }

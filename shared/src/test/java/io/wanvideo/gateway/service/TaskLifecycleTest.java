@@ -475,23 +475,7 @@ class TaskLifecycleTest {
         assertThat(slotOrder).isEqualTo(ids);
     }
 
-    /**
-     * A burst's arrivals fill at once: were each to go for the tenant's oldest task, all but one would claim it in vain.
-     * Where every task up to the arrival takes a slot in this wave anyway, the arrival's fill takes its own first.
-     */
-    @Test
-    void anArrivalThatGetsASlotInThisWaveAnywayTakesItsOwnTaskFirst() throws Exception {
-        gateway = new GatewayHarness(FAST, GatewayHarness.quickSettings(), 5);
-        List<String> ids = submitInOrder(3);
-
-        List<VideoTask> started = gateway.poller.scheduler().fill("wan2.7-r2v", gateway.task(ids.get(2)));
-
-        assertThat(started).extracting(VideoTask::id).containsExactly(ids.get(2), ids.get(0), ids.get(1));
-        gateway.pumpUntil(() -> ids.stream().allMatch(this::terminal), Duration.ofSeconds(60));
-        assertThat(ids).allMatch(id -> gateway.task(id).state() == TaskState.COMPLETED);
-    }
-
-    /** Fewer free slots than tasks up to the arrival: the older tasks come first, as ever. */
+    /** The fill an arrival makes starts the tenant's oldest tasks, not the arrival, while they are older. */
     @Test
     void anArrivalBehindMoreTasksThanFreeSlotsWaitsItsTurn() throws Exception {
         gateway = new GatewayHarness(FAST, GatewayHarness.quickSettings(), 2);
@@ -504,10 +488,7 @@ class TaskLifecycleTest {
         gateway.pumpUntil(() -> ids.stream().allMatch(this::terminal), Duration.ofSeconds(60));
     }
 
-    /**
-     * Another tenant waiting: the slots go by fair share, which may hand some of them to the other tenant, so within
-     * a tenant the oldest task still comes first.
-     */
+    /** Another tenant waiting: the slots go by fair share, and within each tenant the oldest task comes first. */
     @Test
     void withAnotherTenantWaitingAnArrivalKeepsItsTenantsOrder() throws Exception {
         gateway = new GatewayHarness(FAST, GatewayHarness.quickSettings(), 5);
