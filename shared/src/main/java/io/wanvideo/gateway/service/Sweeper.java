@@ -17,9 +17,11 @@ import io.wanvideo.gateway.upstream.Upstreams;
 import io.wanvideo.gateway.upstream.VideoUpstream;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -155,7 +157,7 @@ public final class Sweeper {
     private void recordGauges(Map<String, Backlog> backlogs) {
         long now = clock.millis();
         List<String> names = upstreams.all().stream().map(VideoUpstream::account).toList();
-        java.util.Set<String> paused = new java.util.HashSet<>();
+        Set<String> paused = new HashSet<>();
         backlogs.forEach((pool, backlog) -> {
             var used = store.slotsInUse(pool, names);
             for (String account : names) {

@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -234,7 +235,7 @@ final class ColdStartFloor {
 
     /** One item of each kind, read as the gateway reads its counters: consistently, in one batch. */
     private static void batchGet(String... kinds) {
-        List<Map<String, AttributeValue>> keys = java.util.Arrays.stream(kinds).map(kind -> key(kind + "floor")).toList();
+        List<Map<String, AttributeValue>> keys = Arrays.stream(kinds).map(kind -> key(kind + "floor")).toList();
         dynamo.batchGetItem(b -> b.requestItems(Map.of(table, KeysAndAttributes.builder().keys(keys).consistentRead(true).build())));
     }
 
